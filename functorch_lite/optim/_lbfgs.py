@@ -1,0 +1,5 @@
+from ._optimizer import Optimizer
+
+
+class LBFGS(Optimizer):
+    pass

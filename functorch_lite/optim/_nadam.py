@@ -1,0 +1,97 @@
+"""``NAdam``: a thin shell over the pure rule in ``_rules/_nadam.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._core import Tensor
+from ._fused import RuleOptimizer, check_flags, check_lr, hyper_value
+from ._optimizer import ParamsT
+from ._rules import _nadam
+
+__all__ = ["NAdam"]
+
+
+class NAdam(RuleOptimizer):
+    r"""NAdam (``torch.optim.NAdam``): Adam with Nesterov momentum.
+
+    ``mu_t = b1 * (1 - 0.5 * 0.96^(t * momentum_decay))`` schedules the momentum.
+
+    Args:
+        params: parameters to optimize, or dicts defining parameter groups.
+        lr: learning rate.
+        betas: coefficients of the running averages.
+        eps: term added to the denominator for numerical stability.
+        weight_decay: weight decay (L2, or decoupled as AdamW).
+        momentum_decay: momentum decay ``psi``.
+        decoupled_weight_decay: apply weight decay as AdamW does (NAdamW).
+        maximize: maximize the objective instead of minimizing it.
+
+    Example:
+        >>> import functorch_lite as torch
+        >>> w = torch.zeros(1, requires_grad=True)
+        >>> opt = torch.optim.NAdam([w], lr=0.1)
+        >>> w.grad = torch.ones(1)
+        >>> opt.step()
+        >>> w.shape
+        functorch_lite.Size([1])
+    """
+
+    _rule = _nadam
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float | Tensor = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum_decay: float = 4e-3,
+        decoupled_weight_decay: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        for i in (0, 1):
+            if not 0.0 <= betas[i] < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        check_flags(None, foreach, differentiable)
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "momentum_decay": momentum_decay,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+        }
+        super().__init__(params, defaults)
+
+    def _hyper(self, group: dict[str, Any]) -> _nadam.NAdamHyper:
+        b1, b2 = group["betas"]
+        return _nadam.NAdamHyper(
+            lr=hyper_value(group["lr"]),
+            b1=hyper_value(b1),
+            b2=hyper_value(b2),
+            eps=hyper_value(group["eps"]),
+            weight_decay=hyper_value(group["weight_decay"]),
+            momentum_decay=hyper_value(group["momentum_decay"]),
+        )
+
+    def _static(self, group: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "maximize": bool(group["maximize"]),
+            "decoupled_weight_decay": bool(group["decoupled_weight_decay"]),
+        }

@@ -1,0 +1,28 @@
+"""Pure optimizer update rules: ``init(params) -> State`` and
+``update(grads, state, params, hyper) -> (new_params, new_state)`` over lists of arrays.
+
+Each rule module exposes ``init``, ``update`` and its ``State``/``Hyper`` NamedTuples;
+``compiled_update`` returns the cached ``jax.jit`` of an ``update`` for given static flags.
+"""
+
+from . import _adadelta as adadelta
+from . import _adagrad as adagrad
+from . import _adam as adam
+from . import _adamax as adamax
+from . import _nadam as nadam
+from . import _radam as radam
+from . import _rmsprop as rmsprop
+from . import _sgd as sgd
+from ._common import compiled_update as compiled_update
+
+__all__ = [
+    "adadelta",
+    "adagrad",
+    "adam",
+    "adamax",
+    "compiled_update",
+    "nadam",
+    "radam",
+    "rmsprop",
+    "sgd",
+]

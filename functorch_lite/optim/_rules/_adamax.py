@@ -1,0 +1,74 @@
+r"""Adamax update rule: Adam with the infinity norm (Kingma & Ba, 2015, section 7.1).
+
+For each parameter, with gradient :math:`g` (negated when ``maximize``)::
+
+    t     <- t + 1
+    g     <- g + lambda * theta
+    m     <- b1 * m + (1 - b1) * g
+    u     <- max(b2 * u, |g| + eps)
+    theta <- theta - lr / (1 - b1^t) * m / u
+
+Mirrors ``torch.optim.Adamax`` (state ``step``, ``exp_avg``, ``exp_inf``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax.numpy as jnp
+
+from ._common import Array, lerp
+
+
+class AdamaxState(NamedTuple):
+    step: list[Array]
+    exp_avg: list[Array]
+    exp_inf: list[Array]
+
+
+class AdamaxHyper(NamedTuple):
+    lr: Array
+    b1: Array
+    b2: Array
+    eps: Array
+    weight_decay: Array
+
+
+# The names the optimizer shell looks up (``optim._fused.RuleOptimizer``).
+State = AdamaxState
+Hyper = AdamaxHyper
+
+
+def init(params: list[Array], **_: object) -> AdamaxState:
+    """Zero moments and a 0-d float32 step per parameter."""
+    return AdamaxState(
+        step=[jnp.zeros((), jnp.float32) for _ in params],
+        exp_avg=[jnp.zeros_like(p) for p in params],
+        exp_inf=[jnp.zeros_like(p) for p in params],
+    )
+
+
+def update(
+    grads: list[Array],
+    state: AdamaxState,
+    params: list[Array],
+    hyper: AdamaxHyper,
+    *,
+    maximize: bool = False,
+) -> tuple[list[Array], AdamaxState]:
+    """One Adamax step over a whole parameter group (see the module docstring)."""
+    lr, b1, b2, eps, wd = hyper
+    new_params: list[Array] = []
+    new = AdamaxState([], [], [])
+    for g, p, t, m, u in zip(grads, params, *state, strict=True):
+        t = t + 1
+        g = -g if maximize else g
+        g = g + wd * p
+        m = lerp(m, g, 1 - b1)
+        u = jnp.maximum(u * b2, jnp.abs(g) + eps)
+        clr = lr / (1 - b1**t)
+        new_params.append((p - clr * (m / u)).astype(p.dtype))
+        new.step.append(t)
+        new.exp_avg.append(m.astype(p.dtype))
+        new.exp_inf.append(u.astype(p.dtype))
+    return new_params, new

@@ -1,0 +1,62 @@
+"""Shared plumbing of the pure update rules: the compiled-call cache and torch's lerp.
+
+Every rule is a pair of pure functions over lists of arrays, optax-style::
+
+    init(params, **static) -> State
+    update(grads, state, params, hyper, **static) -> (new_params, new_state)
+
+``State`` is a ``NamedTuple`` whose fields carry PyTorch's per-parameter state names
+(``exp_avg``, ``momentum_buffer``...), each a list with one entry per parameter (an entry
+may be ``None`` for state PyTorch creates lazily, e.g. SGD's first momentum buffer).
+``hyper`` is a ``NamedTuple`` of float32 scalar arrays: everything a scheduler may change
+is an argument of the compiled program, never a constant baked into it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+Array = jax.Array
+
+__all__ = ["Array", "compiled_update", "lerp", "scalar"]
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(update: Callable[..., Any], static: tuple[tuple[str, Any], ...]) -> Any:
+    # Donate the optimizer state (argument 1): its arrays are owned by the optimizer
+    # alone, so XLA may update them in place. Parameters are not donated: the autograd
+    # tape or a user's `p.detach()` may still hold the parameter's array.
+    return jax.jit(functools.partial(update, **dict(static)), donate_argnums=(1,))
+
+
+def compiled_update(update: Callable[..., Any], **static: Any) -> Any:
+    """Return the jitted ``update`` with its structural flags bound, cached.
+
+    One compiled program per (rule, static flags, pytree structure and shapes): the
+    hyperparameters are array arguments, so a scheduler changing ``lr`` never
+    recompiles. Under an outer trace (``jit``/``compile``) the call is simply inlined.
+    """
+    return _compiled(update, tuple(sorted(static.items())))
+
+
+def lerp(start: Array, end: Array, weight: Array) -> Array:
+    """``torch.lerp``, with PyTorch's two-sided formula for rounding parity.
+
+    PyTorch evaluates ``start + w * (end - start)`` for ``|w| < 0.5`` and
+    ``end - (end - start) * (1 - w)`` otherwise; matching it keeps moving averages
+    bit-close to ``torch.optim`` over many steps.
+    """
+    diff = end - start
+    return jnp.where(
+        jnp.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)
+    )
+
+
+def scalar(value: Any) -> Array:
+    """A hyperparameter as a float32 0-d array (a Python float, or a Tensor's array)."""
+    return jnp.asarray(value, dtype=jnp.float32).reshape(())
