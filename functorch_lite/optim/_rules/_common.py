@@ -26,7 +26,7 @@ Array = jax.Array
 __all__ = ["Array", "compiled_update", "lerp", "scalar"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _compiled(update: Callable[..., Any], static: tuple[tuple[str, Any], ...]) -> Any:
     # Donate the optimizer state (argument 1): its arrays are owned by the optimizer
     # alone, so XLA may update them in place. Parameters are not donated: the autograd

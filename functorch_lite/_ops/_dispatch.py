@@ -1,0 +1,154 @@
+"""The one dispatch path every op goes through: unwrap → compute → record → wrap.
+
+An ``Op`` is a pure JAX function ``fn(*arrays, **static)``. Eagerly it runs as one
+cached ``jax.jit`` call per op (cheaper than ``jax.numpy``'s own dispatch); when any input
+is a JAX tracer (inside ``jit``/``vmap``/``grad``) the plain function is called, so the same
+code is traced into the caller's program — there is no second implementation.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Any, Callable
+
+import jax
+import numpy as np
+
+from .. import _tensor
+from .._tensor import Tensor, ViewTensor
+from ..autograd._grad_mode import state as _grad_state
+from ..autograd._graph import LEAF, Node
+
+__all__ = ["Op", "dispatch", "edge_of", "is_tracer"]
+
+Tracer = jax.core.Tracer
+
+
+def _camel(name: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[_\s]+", name) if p)
+
+
+class Op:
+    """A pure JAX function registered as a differentiable op.
+
+    Args:
+        name: op name (``"mul"``); ``grad_fn`` prints ``MulBackward0``.
+        fn: ``fn(*arrays, **static)``; keyword-only parameters are static (hashable).
+        n_out: number of outputs (1: ``fn`` returns an array, else a tuple).
+        saves_inputs: whether backward needs the inputs' values (drives PyTorch's
+            "modified by an inplace operation" check); False for linear ops.
+        view: whether the output is a view of input 0 (writes reach the input).
+    """
+
+    __slots__ = ("name", "fn", "jitted", "backward_name", "n_out", "saves_inputs", "view")
+
+    def __init__(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        *,
+        n_out: int = 1,
+        saves_inputs: bool = True,
+        view: bool = False,
+        backward_name: str | None = None,
+    ) -> None:
+        self.name = name
+        self.fn = fn
+        static = [
+            p.name
+            for p in inspect.signature(fn).parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        ]
+        self.jitted = jax.jit(fn, static_argnames=static)
+        self.backward_name = backward_name or f"{_camel(name)}Backward0"
+        self.n_out = n_out
+        self.saves_inputs = saves_inputs
+        self.view = view
+
+    def __call__(self, *args: Any, **static: Any) -> Any:
+        return dispatch(self, args, static)
+
+    def __repr__(self) -> str:
+        return f"Op({self.name})"
+
+
+def is_tracer(x: Any) -> bool:
+    return isinstance(x, Tracer)
+
+
+def edge_of(a: Any) -> Any:
+    """The graph edge for an op input: None, ``(LEAF, tensor)`` or ``(node, index)``."""
+    if not isinstance(a, Tensor) or not a._requires_grad:
+        return None
+    if a._node is None:
+        return (LEAF, a)
+    return (a._node, a._out_idx)
+
+
+def _inexact(x: Any) -> bool:
+    return jax.numpy.issubdtype(x.dtype, np.inexact)
+
+
+def dispatch(op: Op, args: tuple[Any, ...], static: dict[str, Any]) -> Any:
+    """Run ``op`` on Tensors/arrays/scalars, record it for autograd, wrap the result."""
+    arrays = []
+    tracing = False
+    needs_grad = False
+    grad_on = _grad_state.enabled
+    obs = _tensor.observer
+    for a in args:
+        if isinstance(a, Tensor):
+            if obs is not None:
+                obs.read(a)
+            d = a._data
+            if grad_on and a._requires_grad:
+                needs_grad = True
+        else:
+            d = a
+        if isinstance(d, Tracer):
+            tracing = True
+        arrays.append(d)
+    out = (op.fn if tracing else op.jitted)(*arrays, **static)
+    outs = tuple(out) if op.n_out != 1 else (out,)
+    node = None
+    float_out: tuple[bool, ...] = ()
+    if needs_grad:
+        float_out = tuple(_inexact(o) for o in outs)
+        if any(float_out):
+            saved = (
+                tuple((a, a._version) for a in args if isinstance(a, Tensor))
+                if op.saves_inputs
+                else ()
+            )
+            edges = tuple(edge_of(a) for a in args)
+            node = Node(op, static, tuple(arrays), edges, saved, len(outs), float_out)
+    if op.view:
+        results = [_make_view(args[0], op, static, outs[0])]
+    else:
+        results = [Tensor(o) for o in outs]
+    if node is not None:
+        for i, t in enumerate(results):
+            if float_out[i]:
+                t._requires_grad = True
+                t._node = node
+                t._out_idx = i
+    return tuple(results) if op.n_out != 1 else results[0]
+
+
+def _make_view(src: Any, op: Op, static: dict[str, Any], data: Any) -> Tensor:
+    if not isinstance(src, Tensor):
+        return Tensor(data)
+    link = (op, tuple(static.items()))
+    if isinstance(src, ViewTensor):
+        root, chain = src._root, src._chain + (link,)
+    else:
+        root, chain = src, (link,)
+    view = ViewTensor(root, chain, data, False)
+    view._contig = src._contig and op.name in _CONTIGUOUS_VIEWS
+    return view
+
+
+#: View ops that keep a contiguous layout contiguous (``t()``/``permute`` do not).
+_CONTIGUOUS_VIEWS = {"view", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze",
+                     "alias", "narrow0", "select0", "unbind0"}  # fmt: skip

@@ -1,0 +1,258 @@
+"""Elementwise ops: arithmetic, comparisons, logic and math, with PyTorch promotion.
+
+Each op is a pure ``jax.numpy`` kernel evaluated in the promoted dtype; the public
+function carries PyTorch's name and arguments (``torch.add(input, other, *, alpha)``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from .. import _dtype
+from .._tensor import Tensor
+from ._dispatch import Op
+from ._registry import exported, register
+from ._views import inplace
+
+Number = int | float | bool | complex
+TensorOrNumber = Tensor | Number
+_ARITH_ERR = "The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {d}"
+
+
+def _shapes(x: Any) -> tuple[int, ...]:
+    return tuple(x.shape) if hasattr(x, "shape") else ()
+
+
+def broadcast_error(*xs: Any) -> RuntimeError:
+    """PyTorch's message for operands that do not broadcast, naming both sizes."""
+    a, b = _shapes(xs[0]), _shapes(xs[1]) if len(xs) > 1 else ()
+    n = max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    for d in range(n):
+        if pa[d] != pb[d] and 1 not in (pa[d], pb[d]):
+            return RuntimeError(_ARITH_ERR.format(a=pa[d], b=pb[d], d=d))
+    return RuntimeError(f"shapes {list(a)} and {list(b)} cannot be broadcast together")
+
+
+def _finish(result: Tensor, out: Tensor | None) -> Tensor:
+    if out is not None:
+        if tuple(out.shape) != tuple(result.shape):
+            out._rebind(jnp.zeros(result.shape, out._data.dtype))
+        return inplace(out, result)
+    return result
+
+
+def _to_operand(x: Any) -> Any:
+    if isinstance(x, (Tensor, bool, int, float, complex)):
+        return x
+    if x is None:
+        raise TypeError("expected a Tensor or a number, got None")
+    return Tensor(jnp.asarray(x))
+
+
+def binary(name: str, kernel: Any, *, saves_inputs: bool = True, compare: bool = False,
+           floating: bool = False) -> Any:  # fmt: skip
+    """A PyTorch binary op over ``kernel(a, b)`` evaluated in the promoted dtype."""
+
+    def fn(a: Any, b: Any, *, dtype: Any) -> Any:
+        return kernel(jnp.asarray(a, dtype), jnp.asarray(b, dtype))
+
+    op = Op(name, fn, saves_inputs=saves_inputs)
+
+    def call(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+        input, other = _to_operand(input), _to_operand(other)
+        dt = _dtype.result_type(input, other)
+        if floating and _dtype.category(dt) < 2:
+            dt = _dtype.get_default_dtype()
+        try:
+            result = op(input, other, dtype=dt.np_dtype)
+        except (TypeError, ValueError) as e:
+            if "broadcast" in str(e) or "shapes" in str(e):
+                raise broadcast_error(input, other) from None
+            raise
+        return _finish(result, out)
+
+    call.__name__ = name
+    call.__qualname__ = name
+    call.__doc__ = f"``torch.{name}(input, other)``, elementwise with broadcasting."
+    return call
+
+
+def unary(name: str, kernel: Any, *, floating: bool = False, saves_inputs: bool = True,
+          keep_int: bool = True) -> Any:  # fmt: skip
+    """A PyTorch unary op; ``floating`` ops promote integer inputs to the default float."""
+
+    def fn(a: Any, *, dtype: Any) -> Any:
+        return kernel(jnp.asarray(a, dtype))
+
+    op = Op(name, fn, saves_inputs=saves_inputs)
+
+    def call(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+        input = _to_operand(input)
+        dt = input.dtype if isinstance(input, Tensor) else _dtype.scalar_dtype(input)
+        if floating and _dtype.category(dt) < 2:
+            dt = _dtype.get_default_dtype()
+        return _finish(op(input, dtype=dt.np_dtype), out)
+
+    call.__name__ = name
+    call.__qualname__ = name
+    call.__doc__ = f"``torch.{name}(input)``, elementwise."
+    return call
+
+
+# ---------------------------------------------------------------- arithmetic
+_add_kernel = Op("add", lambda a, b, alpha, *, dtype: jnp.asarray(a, dtype) + jnp.asarray(alpha, dtype) * jnp.asarray(b, dtype), saves_inputs=False)  # noqa: E501
+_sub_kernel = Op("sub", lambda a, b, alpha, *, dtype: jnp.asarray(a, dtype) - jnp.asarray(alpha, dtype) * jnp.asarray(b, dtype), saves_inputs=False)  # noqa: E501
+_add_plain = binary("add", jnp.add, saves_inputs=False)
+_sub_plain = binary("sub", jnp.subtract, saves_inputs=False)
+
+
+def _alpha_op(plain: Any, kernel: Op, input: Any, other: Any, alpha: Number,
+              out: Tensor | None) -> Tensor:  # fmt: skip
+    if alpha == 1:
+        return plain(input, other, out=out)
+    input, other = _to_operand(input), _to_operand(other)
+    dt = _dtype.result_type(input, other, alpha)
+    return _finish(kernel(input, other, alpha, dtype=dt.np_dtype), out)
+
+
+@register(inplace=True, operators=("__add__", "__iadd__"), reflected=("__radd__",))
+def add(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
+        out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """``torch.add``: ``input + alpha * other`` with broadcasting and promotion."""
+    return _alpha_op(_add_plain, _add_kernel, input, other, alpha, out)
+
+
+@register(inplace=True, operators=("__sub__",), reflected=("__rsub__",))
+def sub(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
+        out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """``torch.sub``: ``input - alpha * other``."""
+    if isinstance(input, Tensor) and input.dtype is _dtype.bool_:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` "
+            "operator instead."
+        )
+    return _alpha_op(_sub_plain, _sub_kernel, input, other, alpha, out)
+
+
+subtract = register(sub, method="subtract", inplace="subtract_")
+mul = register(binary("mul", jnp.multiply), inplace=True, operators=("__mul__",), reflected=("__rmul__",))  # noqa: E501
+multiply = mul
+_true_div = binary("div", jnp.true_divide, floating=True)
+_floor_div = binary("floor_divide", jnp.floor_divide)
+_trunc_div = binary("trunc_div", lambda a, b: jnp.trunc(a / b) if jnp.issubdtype(a.dtype, jnp.inexact) else jnp.sign(a) * jnp.sign(b) * (jnp.abs(a) // jnp.abs(b)))  # noqa: E501
+
+
+@register(inplace=True, operators=("__truediv__",), reflected=("__rtruediv__",))
+def div(input: TensorOrNumber, other: TensorOrNumber, *, rounding_mode: str | None = None,
+        out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """``torch.div``: true division, or ``rounding_mode='trunc'|'floor'``."""
+    if rounding_mode is None:
+        return _true_div(input, other, out=out)
+    if rounding_mode == "floor":
+        return _floor_div(input, other, out=out)
+    if rounding_mode == "trunc":
+        return _trunc_div(input, other, out=out)
+    raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")  # noqa: E501
+
+
+divide = register(div, method="divide", inplace="divide_")
+true_divide = register(_true_div, method="true_divide", inplace="true_divide_")
+floor_divide = register(_floor_div, inplace=True, operators=("__floordiv__",), reflected=("__rfloordiv__",))  # noqa: E501
+remainder = register(binary("remainder", jnp.remainder), inplace=True, operators=("__mod__",), reflected=("__rmod__",))  # noqa: E501
+fmod = register(binary("fmod", jnp.fmod), inplace=True)
+pow = register(binary("pow", jnp.power), inplace=True, operators=("__pow__",), reflected=("__rpow__",))  # noqa: A001,E501
+float_power = register(binary("float_power", lambda a, b: jnp.power(a.astype(jnp.float64), b.astype(jnp.float64))))  # noqa: E501
+atan2 = register(binary("atan2", jnp.arctan2, floating=True), inplace=True)
+arctan2 = atan2
+maximum = register(binary("maximum", jnp.maximum))
+minimum = register(binary("minimum", jnp.minimum))
+fmax = register(binary("fmax", jnp.fmax))
+fmin = register(binary("fmin", jnp.fmin))
+hypot = register(binary("hypot", jnp.hypot, floating=True), inplace=True)
+copysign = register(binary("copysign", jnp.copysign, floating=True), inplace=True)
+xlogy = register(binary("xlogy", jax.scipy.special.xlogy, floating=True), inplace=True)
+logaddexp = register(binary("logaddexp", jnp.logaddexp, floating=True))
+bitwise_and = register(binary("bitwise_and", jnp.bitwise_and), inplace=True, operators=("__and__",), reflected=("__rand__",))  # noqa: E501
+bitwise_or = register(binary("bitwise_or", jnp.bitwise_or), inplace=True, operators=("__or__",), reflected=("__ror__",))  # noqa: E501
+bitwise_xor = register(binary("bitwise_xor", jnp.bitwise_xor), inplace=True, operators=("__xor__",), reflected=("__rxor__",))  # noqa: E501
+
+# ---------------------------------------------------------------- comparisons
+eq = register(binary("eq", jnp.equal, saves_inputs=False), inplace=True, operators=("__eq__",))  # noqa: E501
+ne = register(binary("ne", jnp.not_equal, saves_inputs=False), inplace=True, operators=("__ne__",))  # noqa: E501
+lt = register(binary("lt", jnp.less, saves_inputs=False), inplace=True, operators=("__lt__",))  # noqa: E501
+le = register(binary("le", jnp.less_equal, saves_inputs=False), inplace=True, operators=("__le__",))  # noqa: E501
+gt = register(binary("gt", jnp.greater, saves_inputs=False), inplace=True, operators=("__gt__",))  # noqa: E501
+ge = register(binary("ge", jnp.greater_equal, saves_inputs=False), inplace=True, operators=("__ge__",))  # noqa: E501
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+logical_and = register(binary("logical_and", jnp.logical_and, saves_inputs=False), inplace=True)  # noqa: E501
+logical_or = register(binary("logical_or", jnp.logical_or, saves_inputs=False), inplace=True)  # noqa: E501
+logical_xor = register(binary("logical_xor", jnp.logical_xor, saves_inputs=False), inplace=True)  # noqa: E501
+logical_not = register(unary("logical_not", jnp.logical_not), inplace=True)
+bitwise_not = register(unary("bitwise_not", jnp.invert), inplace=True, operators=("__invert__",))  # noqa: E501
+
+# ---------------------------------------------------------------- unary math
+neg = register(unary("neg", jnp.negative, saves_inputs=False), inplace=True, operators=("__neg__",))  # noqa: E501
+negative = neg
+positive = register(unary("positive", lambda a: a, saves_inputs=False), operators=("__pos__",))  # noqa: E501
+abs = register(unary("abs", jnp.abs), inplace=True, operators=("__abs__",))  # noqa: A001
+absolute = abs
+sign = register(unary("sign", jnp.sign), inplace=True)
+sgn = register(unary("sgn", jnp.sign), inplace=True)
+square = register(unary("square", jnp.square), inplace=True)
+exp = register(unary("exp", jnp.exp, floating=True), inplace=True)
+exp2 = register(unary("exp2", jnp.exp2, floating=True), inplace=True)
+expm1 = register(unary("expm1", jnp.expm1, floating=True), inplace=True)
+log = register(unary("log", jnp.log, floating=True), inplace=True)
+log2 = register(unary("log2", jnp.log2, floating=True), inplace=True)
+log10 = register(unary("log10", jnp.log10, floating=True), inplace=True)
+log1p = register(unary("log1p", jnp.log1p, floating=True), inplace=True)
+sqrt = register(unary("sqrt", jnp.sqrt, floating=True), inplace=True)
+rsqrt = register(unary("rsqrt", jax.lax.rsqrt, floating=True), inplace=True)
+reciprocal = register(unary("reciprocal", jnp.reciprocal, floating=True), inplace=True)
+sin = register(unary("sin", jnp.sin, floating=True), inplace=True)
+cos = register(unary("cos", jnp.cos, floating=True), inplace=True)
+tan = register(unary("tan", jnp.tan, floating=True), inplace=True)
+asin = register(unary("asin", jnp.arcsin, floating=True), inplace=True)
+acos = register(unary("acos", jnp.arccos, floating=True), inplace=True)
+atan = register(unary("atan", jnp.arctan, floating=True), inplace=True)
+sinh = register(unary("sinh", jnp.sinh, floating=True), inplace=True)
+cosh = register(unary("cosh", jnp.cosh, floating=True), inplace=True)
+tanh = register(unary("tanh", jnp.tanh, floating=True), inplace=True)
+asinh = register(unary("asinh", jnp.arcsinh, floating=True), inplace=True)
+acosh = register(unary("acosh", jnp.arccosh, floating=True), inplace=True)
+atanh = register(unary("atanh", jnp.arctanh, floating=True), inplace=True)
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+sigmoid = register(unary("sigmoid", jax.nn.sigmoid, floating=True), inplace=True)
+erf = register(unary("erf", jax.scipy.special.erf, floating=True), inplace=True)
+erfc = register(unary("erfc", jax.scipy.special.erfc, floating=True), inplace=True)
+erfinv = register(unary("erfinv", jax.scipy.special.erfinv, floating=True), inplace=True)
+lgamma = register(unary("lgamma", jax.scipy.special.gammaln, floating=True), inplace=True)
+digamma = register(unary("digamma", jax.scipy.special.digamma, floating=True), inplace=True)
+floor = register(unary("floor", jnp.floor, saves_inputs=False), inplace=True)
+ceil = register(unary("ceil", jnp.ceil, saves_inputs=False), inplace=True)
+trunc = register(unary("trunc", jnp.trunc, saves_inputs=False), inplace=True)
+fix = trunc
+frac = register(unary("frac", lambda a: a - jnp.trunc(a), saves_inputs=False), inplace=True)
+isnan = register(unary("isnan", jnp.isnan))
+isinf = register(unary("isinf", jnp.isinf))
+isfinite = register(unary("isfinite", jnp.isfinite))
+isposinf = register(unary("isposinf", jnp.isposinf))
+isneginf = register(unary("isneginf", jnp.isneginf))
+signbit = register(unary("signbit", jnp.signbit))
+conj = register(unary("conj", jnp.conj, saves_inputs=False))
+angle = register(unary("angle", jnp.angle))
+_round0 = Op("round", lambda a, *, decimals: jnp.round(a, decimals), saves_inputs=False)
+
+
+@register(inplace=True)
+def round(input: Tensor, *, decimals: int = 0, out: Tensor | None = None) -> Tensor:  # noqa: A001
+    """``torch.round``: round half to even, optionally to ``decimals`` places."""
+    return _finish(_round0(input, decimals=decimals), out)
+
+
+__all__ = exported(globals())

@@ -1,0 +1,238 @@
+"""``default_collate`` / ``default_convert``: ``torch.utils.data._utils.collate``.
+
+Collation runs in two halves so that worker processes never run JAX (see ``_worker``):
+
+1. :func:`collate_numpy` turns a list of samples into the batch's structure with numpy
+   leaves wrapped in :class:`AsTensor` (one ``np.stack`` per leaf). Workers stop here
+   and send that through the result queue.
+2. :func:`to_tensors` (main process) replaces each :class:`AsTensor` by a Tensor: one
+   host-to-device conversion per leaf per batch.
+
+In the main process :func:`default_collate` runs both halves at once.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import copy
+import re
+from typing import Any, Callable
+
+import numpy as np
+
+from ..._tensor import Tensor
+from ._worker import in_jax_free_worker
+
+__all__ = ["default_collate", "default_convert"]
+
+DEFAULT_COLLATE_ERR = (
+    "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
+    "lists; found {}"
+)
+# numpy dtypes default_collate refuses: bytes, str, unicode, object (PyTorch's pattern).
+_NP_STR_OBJ = re.compile(r"[SaUO]")
+
+
+class AsTensor:
+    """A numpy array that the main process will turn into a Tensor."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+
+    def __reduce__(self) -> Any:
+        return (AsTensor, (self.array,))
+
+
+def numpy_to_tensor(array: np.ndarray) -> Tensor:
+    """A Tensor holding a copy of ``array`` (its dtype kept, like ``torch.as_tensor``)."""
+    import jax
+
+    if array.dtype == np.float16 or array.dtype.kind in "biufc":
+        return Tensor(jax.device_put(np.ascontiguousarray(array)))
+    raise TypeError(DEFAULT_COLLATE_ERR.format(array.dtype))
+
+
+def tensor_to_numpy(t: Tensor) -> np.ndarray:
+    """The values of ``t`` as numpy, without running a JAX computation."""
+    # np.asarray of an existing CPU array reads its host buffer; it is safe in a forked
+    # worker, unlike any new JAX op (see _worker).
+    return np.asarray(t.jax())
+
+
+def _stack_tensors(batch: list[Tensor]) -> Any:
+    if in_jax_free_worker():
+        return AsTensor(_np_stack([tensor_to_numpy(t) for t in batch]))
+    import functorch_lite
+
+    shapes = {tuple(t.shape) for t in batch}
+    if len(shapes) > 1:
+        _raise_unequal([tuple(t.shape) for t in batch])
+    return functorch_lite.stack(batch, 0)
+
+
+def _raise_unequal(shapes: list[tuple[int, ...]]) -> None:
+    first = shapes[0]
+    i = next(i for i, s in enumerate(shapes) if s != first)
+    raise RuntimeError(
+        f"stack expects each tensor to be equal size, but got {list(first)} at entry "
+        f"0 and {list(shapes[i])} at entry {i}"
+    )
+
+
+def _np_stack(arrays: list[np.ndarray]) -> np.ndarray:
+    try:
+        return np.stack(arrays)
+    except ValueError:
+        _raise_unequal([a.shape for a in arrays])
+        raise
+
+
+def collate_numpy(batch: Any) -> Any:
+    """First half of ``default_collate``: the batch structure, leaves as :class:`AsTensor`.
+
+    Follows ``torch.utils.data.default_collate``'s dispatch order: Tensor, numpy array,
+    numpy scalar, float, int, str/bytes, mapping, namedtuple, sequence.
+    """
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        return _stack_tensors(batch)
+    if isinstance(elem, np.ndarray):
+        if _NP_STR_OBJ.search(elem.dtype.str) is not None:
+            raise TypeError(DEFAULT_COLLATE_ERR.format(elem.dtype))
+        return AsTensor(_np_stack(batch))
+    if isinstance(elem, (np.bool_, np.number)):
+        return AsTensor(np.asarray(batch))
+    if isinstance(elem, float):
+        # PyTorch: torch.tensor(batch, dtype=torch.float64) — Python floats are double.
+        return AsTensor(np.asarray(batch, dtype=np.float64))
+    if isinstance(elem, bool):
+        # torch.tensor([True, 1]) infers int64; all-bool stays bool.
+        kind = np.bool_ if all(type(b) is bool for b in batch) else np.int64
+        return AsTensor(np.asarray(batch, dtype=kind))
+    if isinstance(elem, int):
+        return AsTensor(np.asarray(batch, dtype=np.int64))
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, collections.abc.Mapping):
+        collated = {key: collate_numpy([d[key] for d in batch]) for key in elem}
+        if isinstance(elem, collections.abc.MutableMapping):
+            clone = copy.copy(elem)
+            clone.update(collated)
+            return clone
+        try:
+            return type(elem)(collated)
+        except TypeError:  # the mapping type cannot be built from a dict
+            return collated
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
+        return type(elem)(*(collate_numpy(list(s)) for s in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        size = len(elem)
+        if not all(len(e) == size for e in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        transposed = [list(s) for s in zip(*batch)]
+        if isinstance(elem, tuple):
+            return [collate_numpy(s) for s in transposed]  # PyTorch returns a list
+        try:
+            if isinstance(elem, collections.abc.MutableSequence):
+                clone = copy.copy(elem)
+                for i, samples in enumerate(transposed):
+                    clone[i] = collate_numpy(samples)
+                return clone
+            return type(elem)([collate_numpy(s) for s in transposed])
+        except TypeError:  # the sequence type cannot be built from a list
+            return [collate_numpy(s) for s in transposed]
+    raise TypeError(DEFAULT_COLLATE_ERR.format(type(elem)))
+
+
+def to_tensors(data: Any) -> Any:
+    """Second half of collation: replace every :class:`AsTensor` leaf by a Tensor.
+
+    Walks only the containers collation builds (dict, list, tuple, namedtuple), so a
+    custom ``collate_fn``'s own objects pass through untouched.
+    """
+    if isinstance(data, AsTensor):
+        return numpy_to_tensor(data.array)
+    if isinstance(data, list):
+        if not any(isinstance(d, (AsTensor, list, tuple, dict)) for d in data):
+            return data
+        return [to_tensors(d) for d in data]
+    if isinstance(data, tuple):
+        items = [to_tensors(d) for d in data]
+        return type(data)(*items) if hasattr(data, "_fields") else type(data)(items)
+    if isinstance(data, dict):
+        clone = copy.copy(data)
+        clone.update({k: to_tensors(v) for k, v in data.items()})
+        return clone
+    return data
+
+
+def default_collate(batch: list[Any]) -> Any:
+    """Merge a list of samples into a batch, like ``torch.utils.data.default_collate``.
+
+    * Tensors are stacked along a new first dimension; numpy arrays likewise (one
+      ``np.stack``, then one conversion to a Tensor).
+    * Python ``int`` becomes an ``int64`` Tensor, ``float`` a ``float64`` Tensor (as
+      PyTorch), ``bool`` a ``bool`` Tensor; numpy scalars keep their dtype.
+    * ``str``/``bytes`` stay a list; mappings, namedtuples and sequences recurse
+      (tuples come back as lists, as in PyTorch).
+
+    Args:
+        batch: the samples of one batch.
+
+    Example:
+        >>> out = default_collate([(1, 2.0, "a"), (3, 4.0, "b")])
+        >>> out[0].dtype, out[1].dtype, out[2]
+        (functorch_lite.int64, functorch_lite.float64, ['a', 'b'])
+    """
+    out = collate_numpy(batch)
+    return out if in_jax_free_worker() else to_tensors(out)
+
+
+def convert_numpy(data: Any) -> Any:
+    """First half of ``default_convert`` (numpy arrays → :class:`AsTensor`)."""
+    if isinstance(data, Tensor):
+        return AsTensor(tensor_to_numpy(data)) if in_jax_free_worker() else data
+    if isinstance(data, np.ndarray):
+        if _NP_STR_OBJ.search(data.dtype.str) is not None:
+            return data
+        return AsTensor(data)
+    if isinstance(data, (np.bool_, np.number)):
+        return AsTensor(np.asarray(data))
+    if isinstance(data, collections.abc.Mapping):
+        converted = {key: convert_numpy(data[key]) for key in data}
+        if isinstance(data, collections.abc.MutableMapping):
+            clone = copy.copy(data)
+            clone.update(converted)
+            return clone
+        try:
+            return type(data)(converted)
+        except TypeError:
+            return converted
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(convert_numpy(d) for d in data))
+    if isinstance(data, tuple):
+        return [convert_numpy(d) for d in data]  # PyTorch: lists, for compatibility
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        try:
+            return type(data)([convert_numpy(d) for d in data])  # type: ignore[call-arg]
+        except TypeError:
+            return [convert_numpy(d) for d in data]
+    return data
+
+
+def default_convert(data: Any) -> Any:
+    """Convert numpy arrays in ``data`` to Tensors without batching them.
+
+    Mirrors ``torch.utils.data.default_convert``, the collate function used when
+    automatic batching is off (``batch_size=None``): numpy arrays and numpy scalars
+    become Tensors, Python numbers and strings are left alone, containers recurse.
+    """
+    out = convert_numpy(data)
+    return out if in_jax_free_worker() else to_tensors(out)
+
+
+def is_default(collate_fn: Callable[..., Any]) -> bool:
+    return collate_fn is default_collate
+

@@ -1,0 +1,208 @@
+"""Worker-process side of ``DataLoader(num_workers > 0)``: ``torch.utils.data._utils.worker``.
+
+A worker runs :func:`worker_loop`: it takes ``(task_idx, indices)`` from its own index
+queue, fetches and collates the samples, and puts ``(task_idx, batch)`` on the shared
+result queue. Exceptions travel back as an :class:`ExceptionWrapper` and are re-raised
+in the main process with the worker's traceback, as PyTorch does.
+
+Why workers never touch JAX: JAX runs its own thread pools, and a process forked from a
+process where JAX is initialised inherits those pools dead — any new JAX computation in
+the child deadlocks (measured: every time, jax 0.10 on CPU). So a forked worker works at
+the numpy level only: collation produces numpy arrays (:class:`~._collate` marks them
+for conversion) and the main process turns each finished batch into Tensors.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import random
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["WorkerInfo", "get_worker_info"]
+
+# How often a blocked worker wakes up to check that its parent is still alive.
+STATUS_CHECK_INTERVAL = 5.0
+
+
+class WorkerInfo:
+    """Information about the current worker process (``torch.utils.data.WorkerInfo``).
+
+    Attributes:
+        id: this worker's index, in ``[0, num_workers)``.
+        num_workers: total number of workers of the DataLoader.
+        seed: the random seed of this worker (``base_seed + id``); Python's ``random``
+            and NumPy's global generator are seeded from it.
+        dataset: this worker's copy of the dataset.
+    """
+
+    __initialized = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        for k, v in kwargs.items():
+            setattr(self, k, v)
+        self.__keys = tuple(kwargs.keys())
+        self.__initialized = True
+
+    def __setattr__(self, key: str, val: Any) -> None:
+        if self.__initialized:
+            raise RuntimeError(
+                f"Cannot assign attributes to {self.__class__.__name__} objects"
+            )
+        super().__setattr__(key, val)
+
+    def __repr__(self) -> str:
+        items = [f"{k}={getattr(self, k)}" for k in self.__keys]
+        return f"{self.__class__.__name__}({', '.join(items)})"
+
+
+_worker_info: WorkerInfo | None = None
+# True in a *forked* worker: JAX must not run here (see module docstring).
+_jax_free = False
+
+
+def get_worker_info() -> WorkerInfo | None:
+    """Return this worker's :class:`WorkerInfo`, or ``None`` in the main process.
+
+    Mirrors ``torch.utils.data.get_worker_info``: use it in ``worker_init_fn`` or in an
+    ``IterableDataset.__iter__`` to give each worker its own shard of the data.
+    """
+    return _worker_info
+
+
+def in_jax_free_worker() -> bool:
+    """Whether this process is a forked DataLoader worker (no JAX allowed)."""
+    return _jax_free
+
+
+class ExceptionWrapper:
+    """An exception caught in a worker, carried to the main process with its traceback."""
+
+    def __init__(self, exc_info: Any, where: str) -> None:
+        self.exc_type = exc_info[0]
+        self.exc_msg = "".join(traceback.format_exception(*exc_info))
+        self.where = where
+
+    def reraise(self) -> None:
+        """Raise the exception again, its message holding the original traceback."""
+        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        if self.exc_type is KeyError:
+            # KeyError renders its message with repr(): wrap it so newlines survive.
+            msg = _KeyErrorMessage(msg)
+        elif getattr(self.exc_type, "message", None):
+            raise self.exc_type(message=msg)
+        try:
+            exception = self.exc_type(msg)
+        except Exception:
+            # The exception type needs other constructor arguments: fall back, as
+            # PyTorch does, to a RuntimeError that still carries the traceback.
+            raise RuntimeError(msg) from None
+        raise exception
+
+
+class _KeyErrorMessage(str):
+    def __repr__(self) -> str:
+        return self
+
+
+@dataclass(frozen=True)
+class IterableDatasetStopIteration:
+    """Sent by a worker whose ``IterableDataset`` replica is exhausted."""
+
+    worker_id: int
+
+
+@dataclass(frozen=True)
+class ResumeIteration:
+    """Sent to persistent workers at the start of a new epoch (then echoed back)."""
+
+
+def worker_loop(
+    dataset_kind: str,
+    dataset: Any,
+    index_queue: Any,
+    data_queue: Any,
+    auto_collation: bool,
+    collate_fn: Callable[[Any], Any],
+    drop_last: bool,
+    base_seed: int,
+    init_fn: Callable[[int], None] | None,
+    worker_id: int,
+    num_workers: int,
+    jax_free: bool,
+) -> None:
+    """The body of one worker process (``torch.utils.data._utils.worker._worker_loop``)."""
+    from ._fetch import create_fetcher
+
+    global _worker_info, _jax_free
+    try:
+        _jax_free = jax_free
+        seed = base_seed + worker_id
+        random.seed(seed)
+        # NumPy's global generator would otherwise be an identical copy in every
+        # forked worker; derive its seed from (base_seed, worker_id) like PyTorch.
+        np.random.seed(np.random.SeedSequence([worker_id, base_seed]).generate_state(4))
+        _worker_info = WorkerInfo(
+            id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset
+        )
+        init_exception = None
+        try:
+            if init_fn is not None:
+                init_fn(worker_id)
+            fetcher = create_fetcher(
+                dataset_kind, dataset, auto_collation, collate_fn, drop_last
+            )
+        except Exception:
+            init_exception = ExceptionWrapper(
+                sys.exc_info(), where=f"in DataLoader worker process {worker_id}"
+            )
+        iteration_end = False
+        parent = os.getppid()
+        while True:
+            try:
+                r = index_queue.get(timeout=STATUS_CHECK_INTERVAL)
+            except queue.Empty:
+                if os.getppid() != parent:  # the main process died: do not linger
+                    return
+                continue
+            if r is None:  # the main process asks us to exit
+                return
+            if isinstance(r, ResumeIteration):
+                data_queue.put((r, None))
+                iteration_end = False
+                if init_exception is None:
+                    fetcher = create_fetcher(
+                        dataset_kind, dataset, auto_collation, collate_fn, drop_last
+                    )
+                continue
+            if iteration_end:
+                # Stale tasks sent before the main process learnt we ran dry.
+                continue
+            idx, index = r
+            data: Any
+            if init_exception is not None:
+                data, init_exception = init_exception, None
+            else:
+                try:
+                    data = fetcher.fetch(index)
+                except Exception as e:
+                    if isinstance(e, StopIteration) and dataset_kind == "iterable":
+                        data = IterableDatasetStopIteration(worker_id)
+                        iteration_end = True
+                    else:
+                        data = ExceptionWrapper(
+                            sys.exc_info(),
+                            where=f"in DataLoader worker process {worker_id}",
+                        )
+            data_queue.put((idx, data))
+            del data, idx, index, r
+    except KeyboardInterrupt:
+        pass
+    finally:
+        data_queue.cancel_join_thread()
+        data_queue.close()
