@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -14,7 +14,7 @@ from ._vision import VisionDataset
 
 _MISSING = """\
 {name} {split} files not found. functorch_lite never downloads (no network access), \
-so put the four standard IDX files
+so put the standard IDX files
     {files}
 (each may also be gzipped, with a .gz suffix) in one of:
     {raw}   (torchvision's layout)
@@ -42,17 +42,24 @@ def _read_bytes(path: str) -> bytes:
         raise RuntimeError(f"could not read {path}: {e}") from e
 
 
-def read_idx(path: str) -> np.ndarray:
+def read_idx(path: str, magic: int | None = None) -> np.ndarray:
     """Parse an IDX file (the MNIST format) into a native-endian numpy array.
 
     Layout: a big-endian magic ``00 00 <type> <ndim>``, ``ndim`` big-endian uint32
-    sizes, then the data in C order.
+    sizes, then the data in C order. ``magic`` (e.g. ``0x803`` for uint8 images of
+    3 dims) is checked when given.
     """
     raw = _read_bytes(path)
     if len(raw) < 4 or raw[0:2] != b"\x00\x00" or raw[2] not in _IDX_DTYPES:
         raise RuntimeError(
             f"{path} is not an IDX file: bad magic number "
             f"0x{raw[:4].hex() or '(empty)'} (expected 0x0000TTNN, TT a type code)"
+        )
+    found = int.from_bytes(raw[:4], "big")
+    if magic is not None and found != magic:
+        raise RuntimeError(
+            f"{path} has magic number {found} (0x{found:08x}) but {magic} "
+            f"(0x{magic:08x}) was expected: is it the right file (images vs labels)?"
         )
     ndim = raw[3]
     header = 4 + 4 * ndim
@@ -68,18 +75,6 @@ def read_idx(path: str) -> np.ndarray:
         )
     arr = np.frombuffer(raw, dtype=dtype, offset=header).reshape(dims)
     return arr.astype(dtype.newbyteorder("="), copy=False)
-
-
-def _read_checked(path: str, magic: int, what: str) -> np.ndarray:
-    arr = read_idx(path)
-    with open(path, "rb") if not path.endswith(".gz") else gzip.open(path, "rb") as f:
-        found = int.from_bytes(f.read(4), "big")
-    if found != magic:
-        raise RuntimeError(
-            f"{path} does not hold MNIST {what}: magic number {found} "
-            f"(0x{found:08x}), expected {magic} (0x{magic:08x})"
-        )
-    return arr
 
 
 class MNIST(VisionDataset):
@@ -106,7 +101,7 @@ class MNIST(VisionDataset):
         classes: the class names (``"0 - zero"`` ...).
     """
 
-    classes = [
+    classes: ClassVar[list[str]] = [
         "0 - zero",
         "1 - one",
         "2 - two",
@@ -132,14 +127,14 @@ class MNIST(VisionDataset):
         prefix = "train" if train else "t10k"
         images_path = self._find(f"{prefix}-images-idx3-ubyte", download)
         labels_path = self._find(f"{prefix}-labels-idx1-ubyte", download)
-        images = _read_checked(images_path, _IMAGES_MAGIC, "images")
-        labels = _read_checked(labels_path, _LABELS_MAGIC, "labels")
+        images = read_idx(images_path, _IMAGES_MAGIC)
+        labels = read_idx(labels_path, _LABELS_MAGIC)
         if images.shape[0] != labels.shape[0]:
             raise RuntimeError(
                 f"{images_path} holds {images.shape[0]} images but {labels_path} "
                 f"holds {labels.shape[0]} labels; the files do not belong together"
             )
-        # numpy copies for per-sample reads (cheap, JAX-free in DataLoader workers).
+        # Samples are read from numpy: cheap, and JAX-free in DataLoader workers.
         self._images = np.ascontiguousarray(images)
         self._labels = labels.astype(np.int64)
         self._data: Any = None
@@ -169,7 +164,9 @@ class MNIST(VisionDataset):
 
     def _find(self, name: str, download: bool) -> str:
         folders = [self.raw_folder, str(self.root)]
-        candidates = [os.path.join(d, name + ext) for d in folders for ext in ("", ".gz")]
+        candidates = [
+            os.path.join(d, name + ext) for d in folders for ext in ("", ".gz")
+        ]
         for path in candidates:
             if os.path.isfile(path):
                 return path
@@ -178,9 +175,7 @@ class MNIST(VisionDataset):
         message = _MISSING.format(
             name=self.__class__.__name__,
             split=split,
-            files=", ".join(
-                f"{p}-{kind}" for p in (prefix,) for kind in ("images-idx3-ubyte", "labels-idx1-ubyte")
-            ),
+            files=f"{prefix}-images-idx3-ubyte, {prefix}-labels-idx1-ubyte",
             raw=self.raw_folder,
             root=self.root,
             searched=", ".join(candidates),
@@ -191,7 +186,8 @@ class MNIST(VisionDataset):
 
     def __getitem__(self, index: int) -> tuple[Any, Any]:
         """``(image, label)``: a ``(28, 28)`` uint8 numpy image and an int label."""
-        img, target = self._images[index], int(self._labels[index])
+        # A copy, so that in-place edits by a transform cannot corrupt the dataset.
+        img, target = self._images[index].copy(), int(self._labels[index])
         return self._apply_transforms(img, target)
 
     def __len__(self) -> int:
@@ -207,7 +203,7 @@ class FashionMNIST(MNIST):
     Files go in ``root/FashionMNIST/raw`` or ``root``.
     """
 
-    classes = [
+    classes: ClassVar[list[str]] = [
         "T-shirt/top",
         "Trouser",
         "Pullover",

@@ -57,4 +57,6 @@ class VisionDataset:
                 body.append(f"{label}: {lines[0]}")
                 body += [" " * len(f"{label}: ") + line for line in lines[1:]]
         indent = " " * self._repr_indent
-        return "\n".join([f"Dataset {self.__class__.__name__}"] + [indent + b for b in body])
+        return "\n".join(
+            [f"Dataset {self.__class__.__name__}"] + [indent + b for b in body]
+        )

@@ -201,7 +201,11 @@ def _setup_size(size: int | Sequence[int], what: str) -> tuple[int, int]:
     if isinstance(size, numbers.Integral):
         return int(size), int(size)
     if isinstance(size, Sequence) and len(size) in (1, 2):
-        return (int(size[0]), int(size[0])) if len(size) == 1 else (int(size[0]), int(size[1]))
+        return (
+            (int(size[0]), int(size[0]))
+            if len(size) == 1
+            else (int(size[0]), int(size[1]))
+        )
     raise ValueError(
         f"{what} should be an int or a sequence (h, w) of length 1 or 2; got {size!r}"
     )
@@ -274,7 +278,9 @@ def rotate(
     """
     mode = _interpolation(interpolation, ("nearest", "bilinear"))
     if center is not None and (not isinstance(center, Sequence) or len(center) != 2):
-        raise ValueError(f"center should be a sequence (x, y) of length 2, got {center!r}")
+        raise ValueError(
+            f"center should be a sequence (x, y) of length 2, got {center!r}"
+        )
     return _apply(
         img, lambda a: _kernels.rotate(a, float(angle), mode, expand, center, fill)
     )

@@ -72,7 +72,9 @@ def pad(
     left, top, right, bottom = padding
     # torchvision crops for negative padding before padding the positive sides.
     h, w = img.shape[-2:]
-    img = img[..., max(-top, 0) : h - max(-bottom, 0), max(-left, 0) : w - max(-right, 0)]
+    img = img[
+        ..., max(-top, 0) : h - max(-bottom, 0), max(-left, 0) : w - max(-right, 0)
+    ]
     left, top, right, bottom = (max(p, 0) for p in (left, top, right, bottom))
     if left == top == right == bottom == 0:
         return img
@@ -137,8 +139,8 @@ def center_crop(img: np.ndarray, output_size: tuple[int, int]) -> np.ndarray:
         image_height, image_width = img.shape[-2:]
         if crop_width == image_width and crop_height == image_height:
             return img
-    crop_top = int(round((image_height - crop_height) / 2.0))
-    crop_left = int(round((image_width - crop_width) / 2.0))
+    crop_top = round((image_height - crop_height) / 2.0)
+    crop_left = round((image_width - crop_width) / 2.0)
     return crop(img, crop_top, crop_left, crop_height, crop_width)
 
 
@@ -157,7 +159,10 @@ def _cubic(x: np.ndarray, a: float) -> np.ndarray:
 
 
 def _antialias_weights(
-    in_size: int, out_size: int, kernel: Callable[[np.ndarray], np.ndarray], radius: float
+    in_size: int,
+    out_size: int,
+    kernel: Callable[[np.ndarray], np.ndarray],
+    radius: float,
 ) -> np.ndarray:
     """PIL-style resampling matrix, as in PyTorch's ``antialias=True`` kernels.
 
@@ -250,7 +255,9 @@ def resize(
     if (in_h, in_w) == (out_h, out_w):
         return img
     if interpolation == "nearest":
-        return img[..., _nearest_index(in_h, out_h)[:, None], _nearest_index(in_w, out_w)]
+        return img[
+            ..., _nearest_index(in_h, out_h)[:, None], _nearest_index(in_w, out_w)
+        ]
     dtype = _work_dtype(img)
     x = img.astype(dtype, copy=False)
     w_h = _resize_weights(in_h, out_h, interpolation, antialias).astype(dtype)
@@ -305,10 +312,12 @@ def _sample(
     """``grid_sample(padding_mode='zeros', align_corners=False)`` at pixel coords."""
     h, w = img.shape[-2:]
 
+    flat_img = img.reshape(img.shape[:-2] + (h * w,))
+
     def gather(xi: np.ndarray, yi: np.ndarray) -> np.ndarray:
         valid = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
-        values = img[..., np.clip(yi, 0, h - 1), np.clip(xi, 0, w - 1)]
-        return np.where(valid, values, 0).astype(img.dtype, copy=False)
+        values = np.take(flat_img, np.where(valid, yi * w + xi, 0), axis=-1)
+        return values * valid.astype(img.dtype)
 
     if interpolation == "nearest":
         # grid_sample rounds half to even (nearbyint), as np.rint does.

@@ -164,7 +164,9 @@ class RandomRotation(_Transform):
                 f"degrees should be a number or a sequence (min, max); got {degrees!r}"
             )
         F._interpolation(interpolation, ("nearest", "bilinear"))
-        if center is not None and (not isinstance(center, Sequence) or len(center) != 2):
+        if center is not None and (
+            not isinstance(center, Sequence) or len(center) != 2
+        ):
             raise ValueError(f"center should be a sequence (x, y), got {center!r}")
         self.interpolation = interpolation
         self.expand = expand
@@ -178,7 +180,9 @@ class RandomRotation(_Transform):
 
     def forward(self, img: Any) -> Any:
         angle = self.get_params(self.degrees)
-        return F.rotate(img, angle, self.interpolation, self.expand, self.center, self.fill)
+        return F.rotate(
+            img, angle, self.interpolation, self.expand, self.center, self.fill
+        )
 
     def __repr__(self) -> str:
         mode = getattr(self.interpolation, "value", self.interpolation)
@@ -279,7 +283,9 @@ class Resize(_Transform):
         if not isinstance(size, (numbers.Integral, Sequence)) or (
             isinstance(size, Sequence) and len(size) not in (1, 2)
         ):
-            raise TypeError(f"Size should be int or sequence of length 1 or 2. Got {size!r}")
+            raise TypeError(
+                f"Size should be int or sequence of length 1 or 2. Got {size!r}"
+            )
         if isinstance(size, Sequence) and len(size) == 2 and max_size is not None:
             raise ValueError(
                 "max_size should only be passed if size specifies the length of the "
@@ -292,7 +298,9 @@ class Resize(_Transform):
         self.antialias = antialias
 
     def forward(self, img: Any) -> Any:
-        return F.resize(img, self.size, self.interpolation, self.max_size, self.antialias)
+        return F.resize(
+            img, self.size, self.interpolation, self.max_size, self.antialias
+        )
 
     def __repr__(self) -> str:
         mode = getattr(self.interpolation, "value", self.interpolation)
@@ -351,4 +359,3 @@ class Lambda(_Transform):
 
     def forward(self, img: Any) -> Any:
         return self.lambd(img)
-
