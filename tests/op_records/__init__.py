@@ -1,0 +1,11 @@
+"""Op records by area; ``RECORDS`` is their concatenation (see ``tests/op_db.py``)."""
+
+from op_records import index, linalg, pointwise, reduce, shape
+
+RECORDS: list = [
+    *pointwise.RECORDS,
+    *reduce.RECORDS,
+    *linalg.RECORDS,
+    *shape.RECORDS,
+    *index.RECORDS,
+]

@@ -1,0 +1,1 @@
+RECORDS: list = []
