@@ -1,7 +1,33 @@
-"""functorch_lite: PyTorch's ergonomics on JAX's engine."""
+"""functorch_lite: PyTorch's ergonomics on JAX's engine.
+
+``import functorch_lite as torch`` runs tensor, autograd, ``nn``, ``optim`` and data
+code unchanged; every computation is a pure JAX function, compiled by XLA.
+"""
 
 from . import _config  # noqa: F401  (switches on JAX's 64-bit mode first)
-from ._ops import _all as _ops_all
+from . import autograd as autograd
+from . import cuda as cuda
+from ._device import device as device
+from ._dtype import (
+    bfloat16 as bfloat16,
+    complex64 as complex64,
+    complex128 as complex128,
+    dtype as dtype,
+    float16 as float16,
+    float32 as float32,
+    float64 as float64,
+    get_default_dtype as get_default_dtype,
+    int8 as int8,
+    int16 as int16,
+    int32 as int32,
+    int64 as int64,
+    promote_types as promote_types,
+    result_type as result_type,
+    set_default_dtype as set_default_dtype,
+    uint8 as uint8,
+)
+from ._dtype import bool_ as bool  # noqa: A001  (PyTorch's name shadows the builtin here)
+from ._ops import _all as _ops_all  # noqa: F401  (registers every op)
 from ._ops._creation import *  # noqa: F403
 from ._ops._index import *  # noqa: F403
 from ._ops._linalg import *  # noqa: F403
@@ -11,7 +37,27 @@ from ._ops._registry import install as _install
 from ._ops._shape import *  # noqa: F403
 from ._ops._sort import *  # noqa: F403
 from ._ops._ternary import *  # noqa: F403
+from ._random import Generator as Generator
+from ._random import default_generator as default_generator
+from ._random import get_rng_state as get_rng_state
+from ._random import initial_seed as initial_seed
+from ._random import manual_seed as manual_seed
+from ._random import seed as seed
+from ._random import set_rng_state as set_rng_state
 from ._tensor import Size as Size
 from ._tensor import Tensor as Tensor
+from ._tensor import TracedValueError as TracedValueError
+from .autograd import enable_grad as enable_grad
+from .autograd import inference_mode as inference_mode
+from .autograd import no_grad as no_grad
+from .autograd import set_grad_enabled as set_grad_enabled
+from .autograd._grad_mode import is_grad_enabled as is_grad_enabled
+from .autograd._grad_mode import is_inference_mode_enabled as is_inference_mode_enabled
+
+__version__ = "0.1.0"
+
+half, float, double = float16, float32, float64  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+cfloat, cdouble = complex64, complex128
 
 _install()

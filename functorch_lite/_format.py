@@ -41,6 +41,13 @@ def format_array(arr: np.ndarray, prefix: str) -> str:
     else:
         arr = arr.astype(np.float64)
         fmt = {"float_kind": _float_formatter(arr.ravel())}
+    key = next(iter(fmt))
+    raw = fmt[key]
+    flat = arr.ravel()
+    if flat.size > 1000:
+        flat = np.concatenate([flat[:3], flat[-3:]])
+    width = max((len(raw(v)) for v in flat), default=0)
+    fmt = {key: lambda v: raw(v).rjust(width)}
     return np.array2string(
         arr, separator=", ", prefix=prefix, formatter=fmt, threshold=1000, edgeitems=3,
         max_line_width=80,

@@ -1,5 +1,8 @@
 """``torch.autograd``: define-by-run autograd with backward rules from JAX."""
 
+from . import _methods  # noqa: F401  (installs Tensor.backward & co.)
+from ._engine import backward as backward
+from ._engine import grad as grad
 from ._grad_mode import (
     detect_anomaly as detect_anomaly,
     enable_grad as enable_grad,
@@ -9,3 +12,9 @@ from ._grad_mode import (
     set_detect_anomaly as set_detect_anomaly,
     set_grad_enabled as set_grad_enabled,
 )
+from ._graph import Node as Node
+
+__all__ = [
+    "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+    "set_detect_anomaly", "detect_anomaly", "is_anomaly_enabled", "Node",
+]  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import pickle
 import struct
@@ -66,6 +67,14 @@ def _check_ints(name: str, values: Any, *, where: str) -> tuple[int, ...]:
             f"non-negative ints, got {values!r}"
         )
     return values
+
+
+class _MapLocationError(Exception):
+    """Carries an error raised while applying map_location out of the unpickler."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 class _Rebuilder:
@@ -210,12 +219,20 @@ class _Rebuilder:
                 f"corrupt tensor record in {self.where}: size {size} and stride "
                 f"{stride} have different lengths"
             )
+        try:
+            _dtype.from_jax_dtype(np_dtype)
+        except TypeError:
+            raise CheckpointError(
+                f"{self.where} holds a tensor of dtype {np_dtype}, which "
+                "functorch_lite tensors do not support; convert it in PyTorch first "
+                "(e.g. t.to(torch.int32)) and re-save"
+            ) from None
         itemsize = np_dtype.itemsize
         # An untyped storage counts bytes; a typed one counts elements.
         unit = 1 if ref.np_dtype is None else itemsize
         raw = self._storage_bytes(ref, unit)
         storage_len = ref.numel * unit // itemsize
-        numel = int(np.prod(size, dtype=np.int64))
+        numel = math.prod(size)  # Python ints: a hostile size cannot overflow
         if numel == 0:
             array = np.zeros(size, dtype=np_dtype)
         else:
@@ -237,15 +254,18 @@ class _Rebuilder:
             )
             array = view.astype(np_dtype)  # copies into native byte order
         tensor = _from_numpy(array, requires_grad=bool(requires_grad))
-        return self._place(tensor, ref, flat_len=storage_len)
+        return self._place(tensor, ref)
 
     # -- map_location ----------------------------------------------------------------
 
-    def _place(self, tensor: Any, ref: _StorageRef, flat_len: int) -> Any:
-        target = self._target(ref)
-        if target is None:
-            return tensor
-        return tensor.to(target)
+    def _place(self, tensor: Any, ref: _StorageRef) -> Any:
+        try:
+            target = self._target(ref)
+            return tensor if target is None else tensor.to(target)
+        except CheckpointError:
+            raise
+        except Exception as e:  # the caller's map_location failed, not the file
+            raise _MapLocationError(e) from e
 
     def _target(self, ref: _StorageRef) -> Any:
         """The device a storage saved at ``ref.location`` goes to (None: CPU)."""
@@ -270,6 +290,7 @@ class _Rebuilder:
             target = ml
         if target is not None:
             target = _device.device(target)
+            _device.to_jax_device(target)  # a clear error if that device is absent
             if target.type == "cpu" and target.index in (None, 0):
                 target = None
         self._targets[ref.key] = target
@@ -356,7 +377,11 @@ def read_checkpoint(f: Any, map_location: MapLocation) -> Any:
                 return unpickler.load()
             except CheckpointError:
                 raise
+            except _MapLocationError as e:
+                raise e.error from None
             except (
+                AttributeError,
+                RuntimeError,
                 pickle.UnpicklingError,
                 EOFError,
                 struct.error,

@@ -18,6 +18,7 @@ matching shape x dtype size, and covering the whole buffer.
 from __future__ import annotations
 
 import json
+import math
 import os
 import struct
 from collections.abc import Mapping
@@ -204,7 +205,8 @@ def parse_header(prefix: bytes, file_size: int, where: str) -> tuple[int, dict, 
                 f"tensor ends at {position} (tensors must be contiguous and must not "
                 "overlap)",
             )
-        nbytes = int(np.prod(shape, dtype=np.int64)) * _CODE_TO_NP[code].itemsize
+        # Python ints: a hostile shape cannot overflow into a matching size.
+        nbytes = math.prod(shape) * _CODE_TO_NP[code].itemsize
         if end - begin != nbytes:
             raise _bad(
                 where,

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from functorch_lite._tensor import Tensor
+from functorch_lite.utils.data._worker import in_jax_free_worker
 
 _REQUIRES_GRAD = (
     "vision transforms run per sample in numpy and are not differentiable, but got "
@@ -27,13 +28,6 @@ _REQUIRES_GRAD = (
 
 class WorkerTensor(np.ndarray):
     """A Tensor-layout image held in numpy inside a JAX-free DataLoader worker."""
-
-
-def in_jax_free_worker() -> bool:
-    # Imported lazily: utils.data is a sibling layer, needed only at call time.
-    from functorch_lite.utils.data._worker import in_jax_free_worker as jax_free
-
-    return jax_free()
 
 
 def is_tensor(obj: Any) -> bool:

@@ -50,7 +50,7 @@ def numpy_to_tensor(array: np.ndarray) -> Tensor:
     import jax
 
     if array.dtype == np.float16 or array.dtype.kind in "biufc":
-        return Tensor(jax.device_put(np.ascontiguousarray(array)))
+        return Tensor(jax.device_put(np.asarray(array, order="C")))
     raise TypeError(DEFAULT_COLLATE_ERR.format(array.dtype))
 
 

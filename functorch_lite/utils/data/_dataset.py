@@ -19,6 +19,7 @@ import numpy as np
 
 from ..._tensor import Tensor
 from ._collate import AsTensor
+from ._sampler import numpy_rng
 from ._worker import in_jax_free_worker
 
 __all__ = [
@@ -86,9 +87,8 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
     def numpy_arrays(self) -> tuple[np.ndarray, ...]:
         """NumPy views of the tensors, remade only when a tensor's array changed."""
-        if in_jax_free_worker():
-            # Made by the parent before forking (``prepare_for_fork``).
-            return self._arrays  # type: ignore[return-value]
+        # Reading an existing array's host buffer is safe even in a forked worker;
+        # the parent makes these views before forking anyway (``prepare_for_fork``).
         sources = tuple(t.jax() for t in self.tensors)
         # Identity of the jax arrays: an in-place op or ``ds.tensors = ...`` rebinds
         # them, and the views must follow.
@@ -247,8 +247,6 @@ def random_split(
         >>> [len(s) for s in random_split(range(10), [0.34, 0.33, 0.33])]
         [4, 3, 3]
     """
-    import functorch_lite
-
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         subset_lengths: list[int] = []
         for i, frac in enumerate(lengths):
@@ -271,7 +269,7 @@ def random_split(
             "Sum of input lengths does not equal the length of the input dataset!"
         )
     n = int(sum(lengths))
-    indices = functorch_lite.randperm(n, generator=generator).tolist()
+    indices = numpy_rng(generator).permutation(n).tolist()
     offsets = itertools.accumulate(int(x) for x in lengths)
     return [
         Subset(dataset, indices[offset - int(length) : offset])

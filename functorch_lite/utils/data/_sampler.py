@@ -1,7 +1,7 @@
 """Samplers: ``torch.utils.data.sampler``.
 
 A sampler yields dataset indices; a batch sampler yields lists of them. Random samplers
-take one 62-bit draw from a functorch_lite ``Generator`` (the global one if none is
+take one 64-bit draw from a functorch_lite ``Generator`` (the global one if none is
 given) per epoch and use it to seed a NumPy generator for the permutation or the
 sampling itself: seeded runs are reproducible and each epoch draws a new order, while
 the index arithmetic stays in NumPy (no device round trip per epoch). The stream is
@@ -15,6 +15,8 @@ from typing import Any, Generic, Iterable, Iterator, Sequence, Sized, TypeVar
 
 import numpy as np
 
+from ..._random import key_for
+
 __all__ = [
     "Sampler",
     "SequentialSampler",
@@ -27,12 +29,17 @@ __all__ = [
 T_co = TypeVar("T_co", covariant=True)
 
 
-def numpy_rng(generator: Any = None) -> np.random.Generator:
-    """A NumPy generator seeded by one draw from ``generator`` (a functorch_lite one)."""
-    import functorch_lite
+def draw_seed(generator: Any = None) -> int:
+    """One 64-bit draw from ``generator`` (a functorch_lite one; global if ``None``)."""
+    # A fresh subkey of the generator's stream *is* a uniform 64-bit draw: use its two
+    # uint32 words directly instead of running another random op.
+    hi, lo = (int(w) for w in np.asarray(key_for(generator)).reshape(-1)[-2:])
+    return (hi << 32) | lo
 
-    seed = functorch_lite.randint(0, 2**62, (), generator=generator).item()
-    return np.random.default_rng(int(seed))
+
+def numpy_rng(generator: Any = None) -> np.random.Generator:
+    """A NumPy generator seeded by one draw from ``generator``."""
+    return np.random.default_rng(draw_seed(generator))
 
 
 class Sampler(Generic[T_co]):
@@ -184,17 +191,22 @@ class WeightedRandomSampler(Sampler[int]):
                 "weights should be a 1d sequence but given weights have shape "
                 f"{tuple(weights_array.shape)}"
             )
-        if (weights_array < 0).any() or not np.isfinite(weights_array).all():
-            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
         self.weights = weights_array
         self.num_samples = num_samples
         self.replacement = replacement
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
+        # Checked when sampling, as torch.multinomial does (not at construction).
+        if (self.weights < 0).any() or not np.isfinite(self.weights).all():
+            raise RuntimeError(
+                "invalid multinomial distribution (encountering probability entry < 0)"
+            )
         total = self.weights.sum()
         if total <= 0:
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+            raise RuntimeError(
+                "invalid multinomial distribution (sum of probabilities <= 0)"
+            )
         nonzero = int(np.count_nonzero(self.weights))
         if not self.replacement and self.num_samples > nonzero:
             raise RuntimeError(

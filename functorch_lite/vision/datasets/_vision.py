@@ -6,12 +6,13 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from functorch_lite.utils.data import Dataset
 
-class VisionDataset:
+
+class VisionDataset(Dataset[Any]):
     """Holds ``root``, ``transform`` and ``target_transform``; gives the standard repr.
 
-    A map-style dataset (``__getitem__`` + ``__len__``), usable with
-    ``functorch_lite.utils.data.DataLoader``.
+    A map-style ``functorch_lite.utils.data.Dataset`` (``__getitem__`` + ``__len__``).
     """
 
     _repr_indent = 4

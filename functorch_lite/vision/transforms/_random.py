@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from functorch_lite import _random as core_random
+from functorch_lite.utils.data import get_worker_info
 
 _rng: np.random.Generator | None = None
 # What _rng was seeded from: the generator's key array object (identity marks any
@@ -29,9 +30,6 @@ _source: Any = None
 
 
 def _worker_seed() -> tuple[int, int] | None:
-    # Imported lazily: utils.data is a sibling layer, only needed at call time.
-    from functorch_lite.utils.data._worker import get_worker_info
-
     info = get_worker_info()
     return None if info is None else (int(info.id), int(info.seed))
 

@@ -1,0 +1,474 @@
+"""The backward engine: one reverse sweep over the recorded graph (ARCHITECTURE §2).
+
+The sweep visits nodes in reverse topological order and asks JAX for each node's VJP
+(``jax.vjp`` of the op's pure function at the recorded primals). It runs in two ways:
+
+* op by op, each VJP a cached ``jax.jit`` per (op, static args, which inputs need
+  grads) — for graph structures not seen before, and whenever hooks, ``retain_grad``
+  or anomaly mode need to see intermediate gradients;
+* as ONE compiled program for the whole sweep, cached under the graph's structure
+  (ops, static arguments, wiring; shapes/dtypes are keyed by ``jax.jit`` itself) — for
+  structures seen before, i.e. every training step after the first. Under a JAX trace
+  (``loss.backward()`` inside ``compile``) the same sweep is simply traced inline.
+
+``create_graph=True`` records the sweep itself as one op, so higher-order gradients
+come from JAX differentiating the VJPs.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+
+
+from .. import _config
+from .._tensor import Tensor
+from ._grad_mode import anomaly, no_grad
+from ._grad_mode import state as grad_state
+from ._graph import LEAF, Node
+
+__all__ = ["backward", "grad", "run_backward"]
+
+NOT_SCALAR = "grad can be implicitly created only for scalar outputs"
+NO_GRAD_FN = (
+    "element {i} of tensors does not require grad and does not have a grad_fn"
+)
+UNUSED = (
+    "One of the differentiated Tensors appears to not have been used in the graph. "
+    "Set allow_unused=True if this is the desired behavior."
+)
+NAN_GRAD = "Function '{name}' returned nan values in its {i}th output."
+
+# Wiring of one node input: None (constant), ("s", i) a source, ("n", pos, idx) interior.
+Target = tuple[Any, ...] | None
+
+
+class _Plan:
+    """The part of the graph between the roots and the sources, in reverse order."""
+
+    __slots__ = ("nodes", "entries", "root_refs", "sources", "key", "has_hooks")
+
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self.entries: list[tuple[Any, ...]] = []
+        self.root_refs: list[Target] = []
+        self.sources: list[Any] = []  # leaf Tensors or (node, idx) for non-leaf inputs
+        self.key: tuple[Any, ...] = ()
+        self.has_hooks = False
+
+
+def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
+    plan = _Plan()
+    source_pos: dict[Any, int] = {}
+    if inputs is not None:
+        for t in inputs:
+            key = id(t) if t._node is None else (id(t._node), t._out_idx)
+            if key not in source_pos:
+                source_pos[key] = len(plan.sources)
+                plan.sources.append(t if t._node is None else (t._node, t._out_idx))
+    collect_leaves = inputs is None
+
+    def source_of_leaf(t: Tensor) -> Target:
+        k = id(t)
+        if k not in source_pos:
+            if not collect_leaves:
+                return None
+            source_pos[k] = len(plan.sources)
+            plan.sources.append(t)
+        return ("s", source_pos[k])
+
+    # Iterative post-order DFS: positions follow topological order (inputs first).
+    pos: dict[int, int] = {}
+    order: list[Node] = []
+    useful: dict[int, bool] = {}
+    stack: list[tuple[Node, bool]] = []
+    for r in roots:
+        if r._node is not None and (id(r._node), r._out_idx) not in source_pos:
+            stack.append((r._node, False))
+    while stack:
+        node, done = stack.pop()
+        nid = id(node)
+        if done:
+            if nid not in pos:
+                pos[nid] = len(order)
+                order.append(node)
+            continue
+        if nid in pos:
+            continue
+        stack.append((node, True))
+        for edge in node.edges:
+            if edge is None or edge[0] is LEAF:
+                continue
+            if (id(edge[0]), edge[1]) in source_pos:
+                continue
+            if id(edge[0]) not in pos:
+                stack.append((edge[0], False))
+
+    # Wire every node input; drop nodes that reach no source.
+    wiring: list[tuple[Target, ...]] = []
+    for node in order:
+        targets: list[Target] = []
+        for edge in node.edges:
+            if edge is None:
+                targets.append(None)
+            elif edge[0] is LEAF:
+                targets.append(source_of_leaf(edge[1]))
+            else:
+                k = (id(edge[0]), edge[1])
+                if k in source_pos:
+                    targets.append(("s", source_pos[k]))
+                elif useful.get(id(edge[0])):
+                    targets.append(("n", pos[id(edge[0])], edge[1]))
+                else:
+                    targets.append(None)
+        useful[id(node)] = any(t is not None for t in targets)
+        wiring.append(tuple(targets))
+
+    for r in roots:
+        if r._node is None:
+            plan.root_refs.append(source_of_leaf(r) if r._requires_grad else None)
+        elif (id(r._node), r._out_idx) in source_pos:
+            plan.root_refs.append(("s", source_pos[(id(r._node), r._out_idx)]))
+        elif useful.get(id(r._node)):
+            plan.root_refs.append(("n", pos[id(r._node)], r._out_idx))
+        else:
+            plan.root_refs.append(None)
+
+    for i in range(len(order) - 1, -1, -1):
+        node = order[i]
+        if not useful[id(node)]:
+            continue
+        if node.has_hooks:
+            plan.has_hooks = True
+        plan.nodes.append(node)
+        mask = tuple(t is not None for t in wiring[i])
+        plan.entries.append(
+            (i, node.op, tuple(node.static.items()), mask, node.float_out, wiring[i])
+        )
+    plan.key = (tuple(plan.entries), tuple(plan.root_refs), len(plan.sources))
+    return plan
+
+
+# ------------------------------------------------------------------- node VJPs
+def _node_vjp(op: Any, static: tuple[Any, ...], mask: tuple[bool, ...],
+              float_out: tuple[bool, ...], args: tuple[Any, ...],
+              cts: tuple[Any, ...]) -> tuple[Any, ...]:  # fmt: skip
+    """Cotangents of the masked inputs of one op, from JAX's VJP of its function."""
+    kwargs = dict(static)
+    diff = [i for i, m in enumerate(mask) if m]
+
+    def f(*dargs: Any) -> tuple[Any, ...]:
+        full = list(args)
+        for i, d in zip(diff, dargs):
+            full[i] = d
+        out = op.fn(*full, **kwargs)
+        outs = out if op.n_out != 1 else (out,)
+        return tuple(o for o, fl in zip(outs, float_out) if fl)
+
+    _, vjp_fn = jax.vjp(f, *[args[i] for i in diff])
+    return vjp_fn(cts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _jitted_node_vjp(op: Any, static: tuple[Any, ...], mask: tuple[bool, ...],
+                     float_out: tuple[bool, ...]) -> Callable[..., Any]:  # fmt: skip
+    return jax.jit(functools.partial(_node_vjp, op, static, mask, float_out))
+
+
+def _sweep(entries: Sequence[tuple[Any, ...]], node_args: Sequence[Any],
+           root_refs: Sequence[Target], seeds: Sequence[Any], n_sources: int,
+           per_op: bool, on_grad: Callable[..., Any] | None = None) -> list[Any]:  # fmt: skip
+    """Propagate cotangents from the roots to the sources; the heart of backward."""
+    cts: dict[Any, Any] = {}
+
+    def add(target: Target, g: Any) -> None:
+        key = target[1] if target[0] == "s" else (target[1], target[2])  # type: ignore[index]
+        prev = cts.get(key)
+        cts[key] = g if prev is None else prev + g
+
+    for ref, seed in zip(root_refs, seeds):
+        if ref is not None:
+            add(ref, seed)
+    for k, (pos, op, static, mask, float_out, targets) in enumerate(entries):
+        args = node_args[k]
+        outs = []
+        got_any = False
+        for i, fl in enumerate(float_out):
+            g = cts.pop((pos, i), None)
+            if fl:
+                if g is not None and on_grad is not None:
+                    g = on_grad(k, i, g)
+                if g is None:
+                    g = _zeros_for(op, static, args, i)
+                else:
+                    got_any = True
+                outs.append(g)
+        if not got_any:
+            continue
+        vjp = _jitted_node_vjp(op, static, mask, float_out) if per_op else functools.partial(_node_vjp, op, static, mask, float_out)  # noqa: E501
+        grads = vjp(args, tuple(outs))
+        if anomaly.enabled and per_op and anomaly.check_nan:
+            for j, g in enumerate(grads):
+                if bool(jnp.any(jnp.isnan(g))):
+                    raise RuntimeError(NAN_GRAD.format(name=op.backward_name, i=j))
+        gi = iter(grads)
+        for t in targets:
+            if t is not None:
+                add(t, next(gi))
+    return [cts.get(i) for i in range(n_sources)]
+
+
+def _zeros_for(op: Any, static: tuple[Any, ...], args: tuple[Any, ...], i: int) -> Any:
+    shapes = jax.eval_shape(lambda *a: op.fn(*a, **dict(static)), *args)
+    s = shapes if op.n_out == 1 else shapes[i]
+    return jnp.zeros(s.shape, s.dtype)
+
+
+_compiled: dict[tuple[Any, ...], Any] = {}
+_seen: set[tuple[Any, ...]] = set()
+
+
+def _compiled_sweep(plan: _Plan) -> Callable[..., Any]:
+    fn = _compiled.get(plan.key)
+    if fn is None:
+        entries, root_refs, n = plan.entries, plan.root_refs, len(plan.sources)
+
+        def whole(node_args: Any, seeds: Any) -> Any:
+            return _sweep(entries, node_args, root_refs, seeds, n, per_op=False)
+
+        fn = _compiled[plan.key] = jax.jit(whole)
+    return fn
+
+
+def _has_tracer(node_args: Sequence[Any], seeds: Sequence[Any]) -> bool:
+    return any(isinstance(s, jax.core.Tracer) for s in seeds) or any(
+        isinstance(a, jax.core.Tracer) for args in node_args for a in args
+    )
+
+
+# ------------------------------------------------------------------- driver
+def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
+                 inputs: Sequence[Tensor] | None, retain_graph: bool,
+                 create_graph: bool) -> tuple[_Plan, list[Any]]:  # fmt: skip
+    """Compute cotangents of the sources (leaves, or ``inputs``) for the given roots.
+
+    Returns the plan and one gradient per source: arrays, or Tensors with history when
+    ``create_graph``; None where a source got no gradient.
+    """
+    plan = _plan(roots, inputs)
+    for node in plan.nodes:
+        node.check_saved()
+    node_args = [node.args for node in plan.nodes]
+    n = len(plan.sources)
+    if create_graph:
+        grads = _sweep_as_op(plan, node_args, seeds)
+    else:
+        seed_arrays = [s._data if isinstance(s, Tensor) else s for s in seeds]
+        tracing = _has_tracer(node_args, seed_arrays)
+        simple = not plan.has_hooks and not anomaly.enabled and _config.COMPILED_BACKWARD
+        if tracing and simple:
+            grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays, n, False)
+        elif simple and plan.key in _seen:
+            grads = _compiled_sweep(plan)(node_args, seed_arrays)
+        else:
+            if simple:
+                _seen.add(plan.key)
+            on_grad = _hook_runner(plan) if plan.has_hooks else None
+            grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays, n,
+                           True, on_grad)  # fmt: skip
+    if not retain_graph:
+        for node in plan.nodes:
+            if node.op.saves_inputs:
+                node.args = None
+    return plan, list(grads)
+
+
+def _hook_runner(plan: _Plan) -> Callable[[int, int, Any], Any]:
+    """Run tensor hooks / retain_grad on an interior gradient once it is complete."""
+
+    def on_grad(k: int, i: int, g: Any) -> Any:
+        node = plan.nodes[k]
+        if node.pre_hooks:
+            for h in node.pre_hooks:
+                r = h((Tensor(g),))
+                if r is not None:
+                    g = r[0]._data
+        if node.hooks and i in node.hooks:
+            for h in node.hooks[i]:
+                r = h(Tensor(g))
+                if r is not None:
+                    g = r._data
+        if node.retained and i in node.retained:
+            t = node.retained[i]()
+            if t is not None:
+                t._grad = Tensor(g) if t._grad is None else Tensor(t._grad._data + g)
+        return g
+
+    return on_grad
+
+
+def _sweep_as_op(plan: _Plan, node_args: list[Any], seeds: Sequence[Any]) -> list[Any]:
+    """Record the whole sweep as one differentiable op (``create_graph=True``)."""
+    from .._ops._dispatch import Op, dispatch
+
+    op = _sweep_ops.get(plan.key)
+    sizes = [len(a) for a in node_args]
+    if op is None:
+        entries, root_refs, n = plan.entries, plan.root_refs, len(plan.sources)
+
+        def fn(*flat: Any) -> Any:
+            it = iter(flat)
+            args = [tuple(next(it) for _ in range(s)) for s in sizes]
+            sds = list(it)
+            out = _sweep(entries, args, root_refs, sds, n, per_op=False)
+            out = [jnp.zeros((), jnp.float32) if g is None else g for g in out]
+            return tuple(out) if n != 1 else out[0]
+
+        op = _sweep_ops[plan.key] = Op("graph_backward", fn, n_out=max(n, 1) if n != 1 else 1,
+                                       backward_name="GraphBackward0")  # fmt: skip
+    flat: list[Any] = []
+    for node, args in zip(plan.nodes, node_args):
+        for a, edge in zip(args, node.edges):
+            flat.append(_as_input(a, edge))
+    flat.extend(seeds)
+    with _enable():
+        out = dispatch(op, tuple(flat), {})
+    outs = list(out) if len(plan.sources) != 1 else [out]
+    return outs
+
+
+_sweep_ops: dict[tuple[Any, ...], Any] = {}
+
+
+def _as_input(a: Any, edge: Any) -> Any:
+    """A recorded primal as an op input that carries its history."""
+    if edge is None:
+        return a
+    if edge[0] is LEAF:
+        return edge[1]
+    t = Tensor(a, True)
+    t._node, t._out_idx = edge
+    return t
+
+
+class _enable:
+    def __enter__(self) -> None:
+        self.prev = grad_state.enabled
+        grad_state.enabled = True
+
+    def __exit__(self, *exc: Any) -> None:
+        grad_state.enabled = self.prev
+
+
+# ------------------------------------------------------------------- public API
+def _as_list(x: Any) -> list[Any]:
+    if x is None:
+        return []
+    if isinstance(x, Tensor):
+        return [x]
+    return list(x)
+
+
+def _seeds(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> list[Any]:
+    seeds = []
+    for i, (t, g) in enumerate(zip(outputs, grads)):
+        if not t._requires_grad:
+            raise RuntimeError(NO_GRAD_FN.format(i=i))
+        if g is None:
+            if t.numel() != 1:
+                raise RuntimeError(NOT_SCALAR)
+            g = jnp.ones(t._data.shape, t._data.dtype)
+        elif isinstance(g, Tensor):
+            if tuple(g.shape) != tuple(t.shape):
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of "
+                    f"{tuple(g.shape)} and output[{i}] has a shape of {tuple(t.shape)}."
+                )
+            g = g if create_graph else g._data
+        else:
+            g = jnp.asarray(g, t._data.dtype)
+        seeds.append(g)
+    return seeds
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Any = None) -> None:  # fmt: skip
+    """``torch.autograd.backward``: accumulate gradients into leaves' ``.grad``."""
+    outputs = _as_list(tensors)
+    grads = _as_list(grad_tensors) or [None] * len(outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    seeds = _seeds(outputs, grads, create_graph)
+    wanted = _as_list(inputs) or None
+    plan, result = run_backward(outputs, seeds, wanted, retain_graph, create_graph)
+    for src, g in zip(plan.sources, result):
+        if g is None or not isinstance(src, Tensor) or src._node is not None:
+            if isinstance(src, Tensor) and src._node is not None and g is not None:
+                _accumulate(src, g, create_graph)
+            continue
+        _accumulate(src, g, create_graph)
+
+
+def _accumulate(leaf: Tensor, g: Any, create_graph: bool) -> None:
+    if leaf._hooks:
+        gt = g if isinstance(g, Tensor) else Tensor(g)
+        for h in leaf._hooks:
+            r = h(gt)
+            if r is not None:
+                gt = r
+        g = gt if create_graph else gt._data
+    if create_graph:
+        gt = g if isinstance(g, Tensor) else Tensor(g)
+        leaf.grad = gt if leaf._grad is None else leaf._grad + gt  # type: ignore[operator]
+        return
+    if isinstance(g, Tensor):
+        g = g._data
+    if g.dtype != leaf._data.dtype:
+        g = g.astype(leaf._data.dtype)
+    if leaf._grad is None:
+        leaf.grad = Tensor(g)
+    else:
+        leaf._grad._rebind(leaf._grad._data + g)
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool | None = None, is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> tuple[Tensor | None, ...]:  # fmt: skip
+    """``torch.autograd.grad``: gradients of ``outputs`` w.r.t. ``inputs``, no ``.grad``."""
+    outs = _as_list(outputs)
+    ins = _as_list(inputs)
+    if is_grads_batched:
+        raise NotImplementedError(
+            "is_grads_batched: use functorch_lite.func.vmap over autograd.grad instead"
+        )
+    for t in ins:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads_in = _as_list(grad_outputs) or [None] * len(outs)
+    seeds = _seeds(outs, grads_in, create_graph)
+    plan, result = run_backward(outs, seeds, ins, retain_graph, create_graph)
+    by_key = {}
+    for src, g in zip(plan.sources, result):
+        k = id(src) if isinstance(src, Tensor) else (id(src[0]), src[1])
+        by_key[k] = g
+    answer: list[Tensor | None] = []
+    for t in ins:
+        g = by_key.get(id(t) if t._node is None else (id(t._node), t._out_idx))
+        if g is None:
+            if materialize_grads:
+                answer.append(Tensor(jnp.zeros(t._data.shape, t._data.dtype)))
+                continue
+            if not allow_unused:
+                raise RuntimeError(UNUSED)
+            answer.append(None)
+        else:
+            answer.append(g if isinstance(g, Tensor) else Tensor(g))
+    return tuple(answer)
+
+

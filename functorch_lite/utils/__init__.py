@@ -1,0 +1,5 @@
+"""``functorch_lite.utils`` (``torch.utils``)."""
+
+from . import data as data
+
+__all__ = ["data"]
