@@ -6,7 +6,8 @@ of a split is a PyTorch view, built from the one-piece view ops ``narrow``/``sel
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax.numpy as jnp
 
@@ -14,7 +15,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._dispatch import Op
 from ._registry import exported, register
-from ._reshape import expand, narrow, reshape, select, unsqueeze, view
+from ._reshape import expand, narrow, reshape, select, view
 
 __all__: list[str] = []
 
@@ -43,7 +44,9 @@ def _tensor_list(tensors: Any, fname: str) -> list[Tensor]:
 
 
 @register(method=False)
-def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
+def cat(
+    tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None
+) -> Tensor:
     """``torch.cat``: concatenate along ``dim`` (dtypes promoted; legacy ``(0,)`` skipped)."""
     from ._pointwise import _finish
 
@@ -80,7 +83,9 @@ concatenate = register(cat, method=False)
 
 
 @register(method=False)
-def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
+def stack(
+    tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None
+) -> Tensor:
     """``torch.stack``: join equal-shaped tensors along a new dimension ``dim``."""
     from ._pointwise import _finish
 
@@ -164,14 +169,18 @@ def column_stack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Ten
 
 # ------------------------------------------------------------------ splitting (views)
 @register
-def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+def split(
+    tensor: Tensor, split_size_or_sections: Any, dim: int = 0
+) -> tuple[Tensor, ...]:
     """``torch.split``: pieces of ``split_size`` (last may be smaller) or given sizes."""
     d = _wrap_dim(dim, tensor.ndim)
     size = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         if step < 0 or (step == 0 and size != 0):
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")  # noqa: E501
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+            )  # noqa: E501
         if size == 0:
             return (narrow(tensor, d, 0, 0),)
         sizes = [min(step, size - s) for s in range(0, size, step)]
@@ -190,7 +199,9 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
 
 
 @register
-def split_with_sizes(self: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:  # noqa: E501
+def split_with_sizes(
+    self: Tensor, split_sizes: Sequence[int], dim: int = 0
+) -> tuple[Tensor, ...]:  # noqa: E501
     """``Tensor.split_with_sizes``."""
     return split(self, list(split_sizes), dim)
 
@@ -199,7 +210,9 @@ def split_with_sizes(self: Tensor, split_sizes: Sequence[int], dim: int = 0) -> 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """``torch.chunk``: at most ``chunks`` pieces of ``ceil(size / chunks)``."""
     if chunks <= 0:
-        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+        raise RuntimeError(
+            "chunk expects `chunks` to be greater than 0, got: " + str(chunks)
+        )
     d = _wrap_dim(dim, input.ndim)
     size = input.shape[d]
     step = -(-size // chunks)
@@ -209,7 +222,9 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 
 
 @register
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: E501
+def tensor_split(
+    input: Tensor, indices_or_sections: Any, dim: int = 0
+) -> tuple[Tensor, ...]:  # noqa: E501
     """``torch.tensor_split``: ``n`` near-equal pieces, or cut at the given indices."""
     d = _wrap_dim(dim, input.ndim)
     size = input.shape[d]
@@ -227,7 +242,9 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
             acc += s
     else:
         cuts = [0] + [int(i) for i in ios] + [size]
-        bounds = [(min(max(a, 0), size), min(max(b, 0), size)) for a, b in zip(cuts, cuts[1:])]
+        bounds = [
+            (min(max(a, 0), size), min(max(b, 0), size)) for a, b in zip(cuts, cuts[1:])
+        ]
     return tuple(narrow(input, d, a, max(b - a, 0)) for a, b in bounds)
 
 
@@ -248,12 +265,15 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
         tensors = tuple(tensors[0])
     if indexing not in ("ij", "xy"):
         raise RuntimeError(
-            f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}"  # noqa: E501
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'  # noqa: E501
         )
     ts = [_atleast((x,), 1) for x in tensors]
     for x in ts:
         if x.ndim != 1:
-            raise RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: " + str(x.ndim))  # noqa: E501
+            raise RuntimeError(
+                "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: "
+                + str(x.ndim)
+            )  # noqa: E501
     swap = indexing == "xy" and len(ts) >= 2
     if swap:
         ts[0], ts[1] = ts[1], ts[0]
@@ -264,11 +284,8 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
         v = view(x, tuple(-1 if k == i else 1 for k in range(n)))
         grids.append(expand(v, shape))
     if swap:
-        grids = [g.transpose(0, 1) for g in grids]  # type: ignore[attr-defined]
         grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)
 
-
-_ = unsqueeze  # re-exported helpers used by sibling modules
 
 __all__ = exported(globals())

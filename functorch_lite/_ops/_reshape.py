@@ -8,7 +8,8 @@ kernel serves every spelling of the same call.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -45,10 +46,14 @@ def infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
     known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
     if -1 in shape:
         if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+            raise RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {numel}"
+            )
         return tuple(numel // known if s == -1 else s for s in shape)
     if known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        raise RuntimeError(
+            f"shape '{list(shape)}' is invalid for input of size {numel}"
+        )
     return shape
 
 
@@ -94,7 +99,12 @@ _flatten = Op("flatten", lambda a, *, shape: jnp.reshape(a, shape), saves_inputs
               view=True, backward_name="ViewBackward0")  # fmt: skip
 _unflatten = Op("unflatten", lambda a, *, shape: jnp.reshape(a, shape),
                 saves_inputs=False, view=True, backward_name="ViewBackward0")  # fmt: skip
-_diagonal = Op("diagonal", lambda a, *, offset, dim1, dim2: jnp.diagonal(a, offset, dim1, dim2), saves_inputs=False, view=True)  # noqa: E501
+_diagonal = Op(
+    "diagonal",
+    lambda a, *, offset, dim1, dim2: jnp.diagonal(a, offset, dim1, dim2),
+    saves_inputs=False,
+    view=True,
+)  # noqa: E501
 _movedim = Op("movedim", lambda a, *, dims: jnp.transpose(a, dims), saves_inputs=False,
               view=True, backward_name="PermuteBackward0")  # fmt: skip
 _bitcast = Op("view_dtype", lambda a, *, dtype: jax.lax.bitcast_convert_type(a, dtype))
@@ -237,13 +247,21 @@ def _T(self: Tensor) -> Tensor:  # noqa: N802 - PyTorch's name
 
 def _mT(self: Tensor) -> Tensor:  # noqa: N802
     if self.ndim < 2:
-        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.".replace("1-D", f"{self.ndim}-D"))  # noqa: E501
+        raise RuntimeError(
+            "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.".replace(
+                "1-D", f"{self.ndim}-D"
+            )
+        )  # noqa: E501
     return transpose(self, -2, -1)
 
 
 def _H(self: Tensor) -> Tensor:  # noqa: N802
     if self.ndim > 2:
-        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got 3-D tensor.".replace("3-D", f"{self.ndim}-D"))  # noqa: E501
+        raise RuntimeError(
+            "tensor.H is only supported on matrices (2-D tensors). Got 3-D tensor.".replace(
+                "3-D", f"{self.ndim}-D"
+            )
+        )  # noqa: E501
     out = _T(self)
     return _conj(out) if self.dtype.is_complex else out
 
@@ -274,7 +292,9 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     for d, s in sorted(zip(dst, src)):
         perm.insert(d, s)
     perm_t = tuple(perm)
-    return set_contig(_movedim(input, dims=perm_t), input, _perm_keeps(input.shape, perm_t))
+    return set_contig(
+        _movedim(input, dims=perm_t), input, _perm_keeps(input.shape, perm_t)
+    )
 
 
 moveaxis = register(movedim, method="moveaxis")
@@ -289,7 +309,9 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return _flatten(input, shape=(1,))
     s, e = _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)
     if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        raise RuntimeError(
+            "flatten() has invalid args: start_dim cannot come after end_dim"
+        )
     if s == e:
         return input
     shp = tuple(input.shape)
