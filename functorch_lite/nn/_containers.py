@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from .._tensor import Tensor
 from ._module import Module, _addindent
@@ -156,7 +157,9 @@ class ModuleList(Module):
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
-        if isinstance(modules, (Tensor, Module)) and not isinstance(modules, ModuleList):
+        if isinstance(modules, (Tensor, Module)) and not isinstance(
+            modules, ModuleList
+        ):
             raise TypeError(
                 "ModuleList.extend should be called with an iterable, but got "
                 + type(modules).__name__
@@ -200,7 +203,9 @@ class ModuleList(Module):
 class ModuleDict(Module):
     """``torch.nn.ModuleDict``: an ordered dict of modules registered under their keys."""
 
-    def __init__(self, modules: Mapping[str, Module] | Iterable[Any] | None = None) -> None:
+    def __init__(
+        self, modules: Mapping[str, Module] | Iterable[Any] | None = None
+    ) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
@@ -303,7 +308,9 @@ class ParameterList(Module):
             if isinstance(p, Tensor):
                 size = "x".join(str(s) for s in p.shape)
                 kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-                lines.append(f"  ({k}): {kind} containing: [{p.dtype!r} of size {size}]")
+                lines.append(
+                    f"  ({k}): {kind} containing: [{p.dtype!r} of size {size}]"
+                )
             else:
                 lines.append(f"  ({k}): Object of type: {type(p).__name__}")
         return "\n".join(lines)
@@ -350,7 +357,7 @@ class ParameterDict(Module):
         return (self[k] for k in self._keys)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
+        return self[key] if key in self._keys else default
 
     def pop(self, key: str) -> Any:
         v = self[key]
@@ -372,7 +379,9 @@ class ParameterDict(Module):
             if isinstance(p, Tensor):
                 size = "x".join(str(s) for s in p.shape)
                 kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-                lines.append(f"  ({k}): {kind} containing: [{p.dtype!r} of size {size}]")
+                lines.append(
+                    f"  ({k}): {kind} containing: [{p.dtype!r} of size {size}]"
+                )
             else:
                 lines.append(f"  ({k}): Object of type: {type(p).__name__}")
         return "\n".join(lines)

@@ -18,8 +18,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from .._tensor import Tensor
 from .._ops._dispatch import Op
+from .._tensor import Tensor
 from ..autograd._grad_mode import state as _grad_state
 
 __all__ = ["RemovableHandle", "call_with_backward_hooks"]
@@ -63,7 +63,9 @@ def _wrap(tensors: list[Tensor]) -> list[Tensor]:
     return [out] if len(tensors) == 1 else list(out)
 
 
-def call_with_backward_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def call_with_backward_hooks(
+    module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     """Run ``module.forward`` with its backward (pre-)hooks attached to the graph."""
     if not _grad_state.enabled:
         return module.forward(*args, **kwargs)

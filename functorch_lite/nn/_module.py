@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict, namedtuple
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import jax
 
@@ -35,7 +36,9 @@ def _bump() -> None:
     _structure_version[0] = next(_epoch) + 1
 
 
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+class _IncompatibleKeys(
+    namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+):
     """What ``load_state_dict`` returns (``torch.nn.modules.module._IncompatibleKeys``)."""
 
     __slots__ = ()
@@ -122,15 +125,15 @@ class Module:
     # ------------------------------------------------------------ registration
     def _check_ready(self, what: str) -> None:
         if "_parameters" not in self.__dict__:
-            raise AttributeError(
-                f"cannot assign {what} before Module.__init__() call"
-            )
+            raise AttributeError(f"cannot assign {what} before Module.__init__() call")
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or a ``None`` placeholder) under ``name``."""
         self._check_ready("parameter")
         if not isinstance(name, str):
-            raise TypeError(f"parameter name should be a string. Got {type(name).__name__}")
+            raise TypeError(
+                f"parameter name should be a string. Got {type(name).__name__}"
+            )
         if "." in name:
             raise KeyError('parameter name can\'t contain "."')
         if name == "":
@@ -152,12 +155,16 @@ class Module:
         self._parameters[name] = param
         _bump()
 
-    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+    def register_buffer(
+        self, name: str, tensor: Tensor | None, persistent: bool = True
+    ) -> None:
         """Add a buffer: state saved in ``state_dict`` (unless ``persistent=False``)."""
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         if not isinstance(name, str):
-            raise TypeError(f"buffer name should be a string. Got {type(name).__name__}")
+            raise TypeError(
+                f"buffer name should be a string. Got {type(name).__name__}"
+            )
         if "." in name:
             raise KeyError('buffer name can\'t contain "."')
         if name == "":
@@ -181,7 +188,9 @@ class Module:
         if not isinstance(module, Module) and module is not None:
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         if not isinstance(name, str):
-            raise TypeError(f"module name should be a string. Got {type(name).__name__}")
+            raise TypeError(
+                f"module name should be a string. Got {type(name).__name__}"
+            )
         if hasattr(self, name) and name not in self._modules:
             raise KeyError(f"attribute '{name}' already exists")
         if "." in name:
@@ -198,7 +207,9 @@ class Module:
         params = d.get("_parameters")
         if isinstance(value, Parameter):
             if params is None:
-                raise AttributeError("cannot assign parameters before Module.__init__() call")
+                raise AttributeError(
+                    "cannot assign parameters before Module.__init__() call"
+                )
             _remove_from(self, name)
             self.register_parameter(name, value)
         elif params is not None and name in params:
@@ -210,7 +221,9 @@ class Module:
             self.register_parameter(name, value)
         elif isinstance(value, Module):
             if "_modules" not in d:
-                raise AttributeError("cannot assign module before Module.__init__() call")
+                raise AttributeError(
+                    "cannot assign module before Module.__init__() call"
+                )
             _remove_from(self, name)
             d["_modules"][name] = value
             _bump()
@@ -242,7 +255,9 @@ class Module:
             s = d.get(store)
             if s is not None and name in s:
                 return s[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise AttributeError(
+            f"'{type(self).__name__}' object has no attribute '{name}'"
+        )
 
     def __delattr__(self, name: str) -> None:
         d = self.__dict__
@@ -304,7 +319,10 @@ class Module:
 
     # ------------------------------------------------------------ traversal
     def named_modules(
-        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+        self,
+        memo: set[Module] | None = None,
+        prefix: str = "",
+        remove_duplicate: bool = True,
     ) -> Iterator[tuple[str, Module]]:
         """Yield ``(name, module)`` for this module and all descendants, depth first."""
         if memo is None:
@@ -480,7 +498,9 @@ class Module:
         return self
 
     # ------------------------------------------------------------ state dict
-    def _save_to_state_dict(self, destination: dict[str, Any], prefix: str, keep_vars: bool) -> None:
+    def _save_to_state_dict(
+        self, destination: dict[str, Any], prefix: str, keep_vars: bool
+    ) -> None:
         for name, p in self._parameters.items():
             if p is not None:
                 destination[prefix + name] = p if keep_vars else _detached(p)
@@ -489,14 +509,20 @@ class Module:
                 destination[prefix + name] = b if keep_vars else _detached(b)
 
     def state_dict(
-        self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
+        self,
+        *args: Any,
+        destination: Any = None,
+        prefix: str = "",
+        keep_vars: bool = False,
     ) -> dict[str, Any]:
         """``Module.state_dict``: parameters and persistent buffers by dotted name.
 
         Values are detached Tensors sharing the arrays (``keep_vars=True`` gives the
         Parameters themselves).
         """
-        if args:  # PyTorch's deprecated positional form (destination, prefix, keep_vars)
+        if (
+            args
+        ):  # PyTorch's deprecated positional form (destination, prefix, keep_vars)
             destination = args[0]
             if len(args) > 1:
                 prefix = args[1]
@@ -538,8 +564,7 @@ class Module:
             if param is None:
                 continue
             if key not in state_dict:
-                if strict or True:
-                    missing_keys.append(key)
+                missing_keys.append(key)
                 continue
             value = state_dict[key]
             if not isinstance(value, Tensor) and not hasattr(value, "__array__"):
@@ -573,8 +598,11 @@ class Module:
         if strict:
             for key in state_dict:
                 if key.startswith(prefix):
-                    input_name = key[len(prefix):].split(".", 1)
-                    if input_name[0] not in self._modules and input_name[0] not in local:
+                    input_name = key[len(prefix) :].split(".", 1)
+                    if (
+                        input_name[0] not in self._modules
+                        and input_name[0] not in local
+                    ):
                         unexpected_keys.append(key)
 
     def load_state_dict(
@@ -618,29 +646,37 @@ class Module:
             )
         return _IncompatibleKeys(missing, unexpected)
 
-    def register_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+    def register_state_dict_post_hook(
+        self, hook: Callable[..., Any]
+    ) -> RemovableHandle:
         handle = RemovableHandle(self._state_dict_hooks)
         self._state_dict_hooks[handle.id] = hook
         return handle
 
     register_state_dict_hook = register_state_dict_post_hook
 
-    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+    def register_load_state_dict_pre_hook(
+        self, hook: Callable[..., Any]
+    ) -> RemovableHandle:
         handle = RemovableHandle(self._load_state_dict_pre_hooks)
-        self._load_state_dict_pre_hooks[handle.id] = (
-            lambda *a: hook(self, *a)
-        )
+        self._load_state_dict_pre_hooks[handle.id] = lambda *a: hook(self, *a)
         return handle
 
     # ------------------------------------------------------------ hooks & call
     def register_forward_pre_hook(
-        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+        self,
+        hook: Callable[..., Any],
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
     ) -> RemovableHandle:
         """``hook(module, args)`` (or ``(module, args, kwargs)``) runs before forward.
 
         It may return new args (a non-tuple is wrapped), or ``(args, kwargs)``.
         """
-        handle = RemovableHandle(self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs)
+        handle = RemovableHandle(
+            self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs
+        )
         self._forward_pre_hooks[handle.id] = hook
         if with_kwargs:
             self._forward_pre_hooks_with_kwargs[handle.id] = True
@@ -740,7 +776,8 @@ class Module:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
         child_lines = [
-            f"({key}): " + _addindent(repr(module), 2) for key, module in self._modules.items()
+            f"({key}): " + _addindent(repr(module), 2)
+            for key, module in self._modules.items()
         ]
         lines = extra_lines + child_lines
         main = self._get_name() + "("
@@ -754,7 +791,11 @@ class Module:
 
 def _typename(value: Any) -> str:
     if isinstance(value, Tensor):
-        return "torch.FloatTensor" if value.dtype is _dtype.float32 else type(value).__name__
+        return (
+            "torch.FloatTensor"
+            if value.dtype is _dtype.float32
+            else type(value).__name__
+        )
     return type(value).__name__
 
 
@@ -780,7 +821,9 @@ class _ModuleDef:
 
     __slots__ = ("template", "paths", "key")
 
-    def __init__(self, template: Module, paths: tuple[Any, ...], key: tuple[Any, ...]) -> None:
+    def __init__(
+        self, template: Module, paths: tuple[Any, ...], key: tuple[Any, ...]
+    ) -> None:
         self.template = template
         self.paths = paths
         self.key = key
@@ -826,7 +869,9 @@ def _leaf_tensors(module: Module) -> tuple[list[Tensor], tuple[Any, ...]]:
 def _flatten_module(module: Module) -> tuple[list[Any], _ModuleDef]:
     tensors, (paths, training) = _leaf_tensors(module)
     grads = tuple(t._requires_grad for t in tensors)
-    return [t._data for t in tensors], _ModuleDef(module, paths, (paths, training, grads))
+    return [t._data for t in tensors], _ModuleDef(
+        module, paths, (paths, training, grads)
+    )
 
 
 def _unflatten_module(defn: _ModuleDef, leaves: Any) -> Module:
@@ -847,7 +892,8 @@ def _unflatten_module(defn: _ModuleDef, leaves: Any) -> Module:
             c.__dict__["_flat_cache"] = None
             copies[id(m)] = c
             c.__dict__["_modules"] = {
-                k: (copy_of(v) if v is not None else None) for k, v in m._modules.items()
+                k: (copy_of(v) if v is not None else None)
+                for k, v in m._modules.items()
             }
         return c
 
