@@ -12,9 +12,13 @@ from ._grad_mode import (
     set_detect_anomaly as set_detect_anomaly,
     set_grad_enabled as set_grad_enabled,
 )
+from ._function import Function as Function
+from ._function import FunctionCtx as FunctionCtx
+from ._function import once_differentiable as once_differentiable
 from ._graph import Node as Node
+from . import function  # noqa: E402
 
 __all__ = [
     "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-    "set_detect_anomaly", "detect_anomaly", "is_anomaly_enabled", "Node",
+    "set_detect_anomaly", "detect_anomaly", "is_anomaly_enabled", "Node", "Function", "FunctionCtx", "once_differentiable",
 ]  # fmt: skip

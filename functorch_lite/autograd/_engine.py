@@ -275,6 +275,8 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
             grads = _compiled_sweep(plan)(node_args, seed_arrays)
         else:
             if simple:
+                if len(_seen) > 10_000:  # bound memory for programs that never repeat
+                    _seen.clear()
                 _seen.add(plan.key)
             on_grad = _hook_runner(plan) if plan.has_hooks else None
             grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays, n,

@@ -103,14 +103,7 @@ def _from_numpy(array: np.ndarray, requires_grad: bool = False) -> Any:
     """A ``functorch_lite.Tensor`` (on CPU) holding a copy of ``array``."""
     import functorch_lite
 
-    array = np.asarray(array, order="C")
-    from_numpy = getattr(functorch_lite, "from_numpy", None)
-    if from_numpy is None:  # core still landing: build the Tensor from a jax.Array
-        import jax.numpy as jnp
-
-        tensor = functorch_lite.Tensor(jnp.asarray(array))
-    else:
-        tensor = from_numpy(array)
+    tensor = functorch_lite.from_numpy(np.asarray(array, order="C"))
     if requires_grad:
         tensor.requires_grad_(True)
     return tensor

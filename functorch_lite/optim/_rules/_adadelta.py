@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
-from ._common import Array
+from ._common import Array, c
 
 
 class AdadeltaState(NamedTuple):
@@ -61,14 +61,15 @@ def update(
     new_params: list[Array] = []
     new = AdadeltaState([], [], [])
     for g, p, t, v, u in zip(grads, params, *state, strict=True):
+        dt = p.dtype
         t = t + 1
         g = -g if maximize else g
-        g = g + wd * p
-        v = v * rho + (1 - rho) * (g * g)
-        dx = jnp.sqrt(u + eps) / jnp.sqrt(v + eps) * g
-        u = u * rho + (1 - rho) * (dx * dx)
-        new_params.append((p - lr * dx).astype(p.dtype))
+        g = g + c(wd, dt) * p
+        v = v * c(rho, dt) + c(1 - rho, dt) * (g * g)
+        dx = jnp.sqrt(u + c(eps, dt)) / jnp.sqrt(v + c(eps, dt)) * g
+        u = u * c(rho, dt) + c(1 - rho, dt) * (dx * dx)
+        new_params.append(p - c(lr, dt) * dx)
         new.step.append(t)
-        new.square_avg.append(v.astype(p.dtype))
-        new.acc_delta.append(u.astype(p.dtype))
+        new.square_avg.append(v)
+        new.acc_delta.append(u)
     return new_params, new

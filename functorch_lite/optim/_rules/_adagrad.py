@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
-from ._common import Array
+from ._common import Array, c
 
 
 class AdagradState(NamedTuple):
@@ -61,13 +61,14 @@ def update(
     new_params: list[Array] = []
     new = AdagradState([], [])
     for g, p, t, s in zip(grads, params, *state, strict=True):
+        dt = p.dtype
         t = t + 1
         g = -g if maximize else g
-        g = g + wd * p
-        clr = lr / (1 + (t - 1) * lr_decay)
+        g = g + c(wd, dt) * p
+        clr = lr / (1 + (t.astype(lr.dtype) - 1) * lr_decay)
         s = s + g * g
-        theta = p - clr * (g / (jnp.sqrt(s) + eps))
-        new_params.append(theta.astype(p.dtype))
+        theta = p - c(clr, dt) * (g / (jnp.sqrt(s) + c(eps, dt)))
+        new_params.append(theta)
         new.step.append(t)
-        new.sum.append(s.astype(p.dtype))
+        new.sum.append(s)
     return new_params, new

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
-from ._common import Array, lerp
+from ._common import Array, c, lerp
 
 
 class AdamState(NamedTuple):
@@ -69,24 +69,27 @@ def update(
     new_params: list[Array] = []
     new = AdamState([], [], [], [])
     for g, p, t, m, v, v_max in zip(grads, params, *state, strict=True):
+        dt = p.dtype
         t = t + 1
+        step = t.astype(lr.dtype)
         g = -g if maximize else g
         theta = p
         if decoupled_weight_decay:
-            theta = theta * (1 - lr * wd)
+            theta = theta * c(1 - lr * wd, dt)
         else:
-            g = g + wd * p
+            g = g + c(wd, dt) * p
         m = lerp(m, g, 1 - b1)
-        v = b2 * v + (1 - b2) * (g * g)
+        v = v * c(b2, dt) + c(1 - b2, dt) * (g * g)
         if amsgrad:
             v_max = jnp.maximum(v_max, v)
-        step_size = lr / (1 - b1**t)
-        bias_correction2_sqrt = jnp.sqrt(1 - b2**t)
-        denom = jnp.sqrt(v_max if amsgrad else v) / bias_correction2_sqrt + eps
-        theta = theta - step_size * (m / denom)
-        new_params.append(theta.astype(p.dtype))
+        step_size = lr / (1 - b1**step)
+        bias_correction2_sqrt = jnp.sqrt(1 - b2**step)
+        denom = jnp.sqrt(v_max if amsgrad else v) / c(bias_correction2_sqrt, dt)
+        denom = denom + c(eps, dt)
+        theta = theta - c(step_size, dt) * (m / denom)
+        new_params.append(theta)
         new.step.append(t)
-        new.exp_avg.append(m.astype(p.dtype))
-        new.exp_avg_sq.append(v.astype(p.dtype))
-        new.max_exp_avg_sq.append(v_max.astype(p.dtype) if amsgrad else None)
+        new.exp_avg.append(m)
+        new.exp_avg_sq.append(v)
+        new.max_exp_avg_sq.append(v_max if amsgrad else None)
     return new_params, new

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
-from ._common import Array, lerp
+from ._common import Array, c, lerp
 
 
 class AdamaxState(NamedTuple):
@@ -61,14 +61,15 @@ def update(
     new_params: list[Array] = []
     new = AdamaxState([], [], [])
     for g, p, t, m, u in zip(grads, params, *state, strict=True):
+        dt = p.dtype
         t = t + 1
         g = -g if maximize else g
-        g = g + wd * p
+        g = g + c(wd, dt) * p
         m = lerp(m, g, 1 - b1)
-        u = jnp.maximum(u * b2, jnp.abs(g) + eps)
-        clr = lr / (1 - b1**t)
-        new_params.append((p - clr * (m / u)).astype(p.dtype))
+        u = jnp.maximum(u * c(b2, dt), jnp.abs(g) + c(eps, dt))
+        clr = lr / (1 - b1 ** t.astype(lr.dtype))
+        new_params.append(p - c(clr, dt) * (m / u))
         new.step.append(t)
-        new.exp_avg.append(m.astype(p.dtype))
-        new.exp_inf.append(u.astype(p.dtype))
+        new.exp_avg.append(m)
+        new.exp_inf.append(u)
     return new_params, new

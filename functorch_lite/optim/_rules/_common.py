@@ -58,6 +58,7 @@ def lerp(start: Array, end: Array, weight: Array) -> Array:
     ``end - (end - start) * (1 - w)`` otherwise; matching it keeps moving averages
     bit-close to ``torch.optim`` over many steps.
     """
+    weight = c(weight, start.dtype)
     diff = end - start
     return jnp.where(
         jnp.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
-from ._common import Array, lerp
+from ._common import Array, c, lerp
 
 
 class NAdamState(NamedTuple):
@@ -73,24 +73,28 @@ def update(
     new_params: list[Array] = []
     new = NAdamState([], [], [], [])
     for g, p, t, prod, m, v in zip(grads, params, *state, strict=True):
+        dt = p.dtype
         t = t + 1
+        step = t.astype(lr.dtype)
         g = -g if maximize else g
         theta = p
         if decoupled_weight_decay:
-            theta = theta * (1 - lr * wd)
+            theta = theta * c(1 - lr * wd, dt)
         else:
-            g = g + wd * p
-        mu = b1 * (1 - 0.5 * 0.96 ** (t * psi))
-        mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
-        prod = prod * mu
+            g = g + c(wd, dt) * p
+        mu = b1 * (1 - 0.5 * 0.96 ** (step * psi))
+        mu_next = b1 * (1 - 0.5 * 0.96 ** ((step + 1) * psi))
+        # PyTorch keeps mu_product a float32 tensor: round it every step as it does.
+        prod = prod * c(mu, prod.dtype)
+        prod_next = prod.astype(lr.dtype) * mu_next
         m = lerp(m, g, 1 - b1)
-        v = b2 * v + (1 - b2) * (g * g)
-        denom = jnp.sqrt(v / (1 - b2**t)) + eps
-        theta = theta - (lr * (1 - mu) / (1 - prod)) * (g / denom)
-        theta = theta - (lr * mu_next / (1 - prod * mu_next)) * (m / denom)
-        new_params.append(theta.astype(p.dtype))
+        v = v * c(b2, dt) + c(1 - b2, dt) * (g * g)
+        denom = jnp.sqrt(v / c(1 - b2**step, dt)) + c(eps, dt)
+        theta = theta + c(-lr * (1 - mu) / (1 - prod.astype(lr.dtype)), dt) * (g / denom)
+        theta = theta + c(-lr * mu_next / (1 - prod_next), dt) * (m / denom)
+        new_params.append(theta)
         new.step.append(t)
         new.mu_product.append(prod)
-        new.exp_avg.append(m.astype(p.dtype))
-        new.exp_avg_sq.append(v.astype(p.dtype))
+        new.exp_avg.append(m)
+        new.exp_avg_sq.append(v)
     return new_params, new

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
-from ._common import Array, lerp
+from ._common import Array, c, lerp
 
 
 class RAdamState(NamedTuple):
@@ -69,20 +69,22 @@ def update(
     new_params: list[Array] = []
     new = RAdamState([], [], [])
     for g, p, t, m, v in zip(grads, params, *state, strict=True):
+        dt = p.dtype
         t = t + 1
+        step = t.astype(lr.dtype)
         g = -g if maximize else g
         theta = p
         if decoupled_weight_decay:
-            theta = theta * (1 - lr * wd)
+            theta = theta * c(1 - lr * wd, dt)
         else:
-            g = g + wd * p
+            g = g + c(wd, dt) * p
         m = lerp(m, g, 1 - b1)
-        v = b2 * v + (1 - b2) * (g * g)
-        bias_correction1 = 1 - b1**t
-        bias_correction2 = 1 - b2**t
-        m_hat = m / bias_correction1
+        v = v * c(b2, dt) + c(1 - b2, dt) * (g * g)
+        bias_correction1 = 1 - b1**step
+        bias_correction2 = 1 - b2**step
+        m_hat = m / c(bias_correction1, dt)
         rho_inf = 2 / (1 - b2) - 1
-        rho_t = rho_inf - 2 * t * b2**t / bias_correction2
+        rho_t = rho_inf - 2 * step * b2**step / bias_correction2
         rectified = rho_t > 5
         # Guard the square root so the unselected branch stays finite.
         safe_rho_t = jnp.where(rectified, rho_t, rho_inf)
@@ -92,11 +94,13 @@ def update(
             * rho_inf
             / ((rho_inf - 4) * (rho_inf - 2) * safe_rho_t)
         )
-        adaptive_lr = jnp.sqrt(bias_correction2) / (jnp.sqrt(v) + eps)
-        scale = jnp.where(rectified, adaptive_lr * rect, jnp.ones_like(adaptive_lr))
-        theta = theta - m_hat * lr * scale
-        new_params.append(theta.astype(p.dtype))
+        adaptive_lr = c(jnp.sqrt(bias_correction2), dt) / (jnp.sqrt(v) + c(eps, dt))
+        update = jnp.where(
+            rectified, m_hat * c(lr, dt) * adaptive_lr * c(rect, dt), m_hat * c(lr, dt)
+        )
+        theta = theta - update
+        new_params.append(theta)
         new.step.append(t)
-        new.exp_avg.append(m.astype(p.dtype))
-        new.exp_avg_sq.append(v.astype(p.dtype))
+        new.exp_avg.append(m)
+        new.exp_avg_sq.append(v)
     return new_params, new

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
-from ._common import Array, lerp
+from ._common import Array, c, lerp
 
 
 class RMSpropState(NamedTuple):
@@ -75,25 +75,24 @@ def update(
     new_params: list[Array] = []
     new = RMSpropState([], [], [], [])
     for g, p, t, v, b, g_avg in zip(grads, params, *state, strict=True):
+        dt = p.dtype
         t = t + 1
         g = -g if maximize else g
-        g = g + wd * p
-        v = alpha * v + (1 - alpha) * (g * g)
+        g = g + c(wd, dt) * p
+        v = v * c(alpha, dt) + c(1 - alpha, dt) * (g * g)
         if centered:
             g_avg = lerp(g_avg, g, 1 - alpha)
-            denom = jnp.sqrt(v - g_avg * g_avg) + eps
-            g_avg = g_avg.astype(p.dtype)
+            denom = jnp.sqrt(v - g_avg * g_avg) + c(eps, dt)
         else:
-            denom = jnp.sqrt(v) + eps
+            denom = jnp.sqrt(v) + c(eps, dt)
         if use_momentum:
-            b = b * mu + g / denom
-            theta = p - lr * b
-            b = b.astype(p.dtype)
+            b = b * c(mu, dt) + g / denom
+            theta = p - c(lr, dt) * b
         else:
-            theta = p - lr * (g / denom)
-        new_params.append(theta.astype(p.dtype))
+            theta = p - c(lr, dt) * (g / denom)
+        new_params.append(theta)
         new.step.append(t)
-        new.square_avg.append(v.astype(p.dtype))
+        new.square_avg.append(v)
         new.momentum_buffer.append(b)
         new.grad_avg.append(g_avg)
     return new_params, new

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._common import Array
+from ._common import Array, c
 
 
 class SGDState(NamedTuple):
@@ -57,12 +57,12 @@ def update(
     new_params: list[Array] = []
     new = SGDState([])
     for g, p, b in zip(grads, params, state.momentum_buffer, strict=True):
+        dt = p.dtype
         g = -g if maximize else g
-        g = g + wd * p
+        g = g + c(wd, dt) * p
         if use_momentum:
-            b = g if b is None else b * mu + (1 - dampening) * g
-            g = g + mu * b if nesterov else b
-            b = b.astype(p.dtype)
-        new_params.append((p - lr * g).astype(p.dtype))
+            b = g if b is None else b * c(mu, dt) + c(1 - dampening, dt) * g
+            g = g + c(mu, dt) * b if nesterov else b
+        new_params.append(p - c(lr, dt) * g)
         new.momentum_buffer.append(b)
     return new_params, new

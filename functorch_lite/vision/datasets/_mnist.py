@@ -21,7 +21,7 @@ so put the standard IDX files
     {root}
 Searched: {searched}"""
 
-_IDX_DTYPES = {
+_IDX_DTYPES: dict[int, np.dtype[Any]] = {
     0x08: np.dtype(np.uint8),
     0x09: np.dtype(np.int8),
     0x0B: np.dtype(">i2"),

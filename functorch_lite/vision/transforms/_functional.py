@@ -49,25 +49,25 @@ def _interpolation(mode: InterpolationMode | str, allowed: Sequence[str]) -> str
     return value
 
 
-def _apply(img: Image, kernel: Callable[[np.ndarray], np.ndarray]) -> Image:
+def _apply(img: Any, kernel: Callable[[np.ndarray], np.ndarray]) -> Any:
     """Run ``kernel`` on ``img`` viewed as ``(..., C, H, W)``; return ``img``'s type."""
     if _bridge.is_numpy_image(img):
         if img.ndim == 2:
-            return np.ascontiguousarray(kernel(img))  # type: ignore[return-value]
+            return np.ascontiguousarray(kernel(img))
         if img.ndim == 3:
             out = kernel(np.moveaxis(img, -1, 0))
-            return np.ascontiguousarray(np.moveaxis(out, 0, -1))  # type: ignore[return-value]
+            return np.ascontiguousarray(np.moveaxis(out, 0, -1))
         raise ValueError(
             f"numpy images must be (H, W) or (H, W, C), got shape {img.shape}; "
             "for a batch, transform each sample or use a Tensor (N, C, H, W)"
         )
     if _bridge.is_tensor(img):
-        arr = _bridge.tensor_to_numpy(img)  # type: ignore[arg-type]
+        arr = _bridge.tensor_to_numpy(img)
         if arr.ndim < 2:
             raise ValueError(
                 f"expected a Tensor image of shape (..., C, H, W), got {tuple(arr.shape)}"
             )
-        return _bridge.numpy_to_tensor(kernel(arr))  # type: ignore[return-value]
+        return _bridge.numpy_to_tensor(kernel(arr))
     raise TypeError(_IMAGE_TYPES.format(type(img).__name__))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -98,7 +99,8 @@ def pad(
         out[..., top : top + h, left : left + w] = img
         return out
     width = [(0, 0)] * (img.ndim - 2) + [(top, bottom), (left, right)]
-    return np.pad(img, width, mode=padding_mode)
+    mode: Any = padding_mode  # validated above; numpy's stubs want a Literal
+    return np.pad(img, width, mode=mode)
 
 
 def crop(img: np.ndarray, top: int, left: int, height: int, width: int) -> np.ndarray:

@@ -67,7 +67,7 @@ class ToTensor(_Transform):
         >>> import numpy as np
         >>> from functorch_lite.vision.transforms import ToTensor
         >>> x = ToTensor()(np.full((2, 3, 3), 255, dtype=np.uint8))
-        >>> tuple(x.shape), float(x.max())
+        >>> tuple(x.shape), float(x.numpy().max())
         ((3, 2, 3), 1.0)
     """
 
@@ -153,10 +153,10 @@ class RandomRotation(_Transform):
         center: Sequence[int] | None = None,
         fill: float | Sequence[float] = 0,
     ) -> None:
-        if isinstance(degrees, numbers.Number):
-            if degrees < 0:  # type: ignore[operator]
+        if isinstance(degrees, numbers.Real):
+            if degrees < 0:
                 raise ValueError("If degrees is a single number, it must be positive.")
-            self.degrees = [-float(degrees), float(degrees)]  # type: ignore[arg-type]
+            self.degrees = [-float(degrees), float(degrees)]
         elif isinstance(degrees, Sequence) and len(degrees) == 2:
             self.degrees = [float(d) for d in degrees]
         else:
