@@ -30,10 +30,11 @@ def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
 
     Example:
         >>> import io, functorch_lite as torch
+        >>> from functorch_lite.serialization import load, save
         >>> buf = io.BytesIO()
-        >>> torch.save({"w": torch.ones(2)}, buf)
+        >>> save({"w": torch.ones(2)}, buf)
         >>> _ = buf.seek(0)
-        >>> torch.load(buf)["w"].tolist()
+        >>> load(buf)["w"].tolist()
         [1.0, 1.0]
     """
     if isinstance(f, (str, os.PathLike)):

@@ -10,7 +10,7 @@ import struct
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, Literal, NamedTuple
 
 import numpy as np
 
@@ -85,7 +85,7 @@ class _Rebuilder:
     ) -> None:
         self.zf, self.prefix, self.where = zf, prefix, where
         self.map_location = map_location
-        self.byteorder = "<"
+        self.byteorder: Literal["<", ">"] = "<"
         self._raw: dict[str, bytes] = {}
         self._targets: dict[str, Any] = {}
 

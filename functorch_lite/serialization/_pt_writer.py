@@ -171,7 +171,9 @@ class _Pickler:
 
     def _save_tuple(self, obj: tuple) -> None:
         w = self.out.write
-        is_size = type(obj).__name__ == "Size"
+        from .._tensor import Size  # lazy: the core imports this package
+
+        is_size = isinstance(obj, Size)
         if is_size:  # functorch_lite.Size round-trips as torch.Size
             w(_global("torch", "Size"))
         if len(obj) == 0:
@@ -246,7 +248,7 @@ def _write_record(zf: zipfile.ZipFile, name: str, data: Any) -> None:
 
 def _raw_bytes(array: np.ndarray) -> memoryview:
     flat = np.asarray(array, order="C").reshape(-1)
-    return memoryview(flat.view(np.uint8))
+    return flat.view(np.uint8).data
 
 
 def write_checkpoint(obj: Any, fp: BinaryIO) -> None:

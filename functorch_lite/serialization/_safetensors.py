@@ -103,7 +103,7 @@ def _prepare(
 def _write(fp: BinaryIO, header: bytes, arrays: list[np.ndarray]) -> None:
     fp.write(struct.pack("<Q", len(header)))
     fp.write(header)
-    fp.writelines(memoryview(array.reshape(-1).view(np.uint8)) for array in arrays)
+    fp.writelines(array.reshape(-1).view(np.uint8).data for array in arrays)
 
 
 def save_file(
