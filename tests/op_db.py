@@ -48,7 +48,8 @@ from __future__ import annotations
 
 import dataclasses
 import zlib
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -168,7 +169,11 @@ class Maker:
                 lo = max(lo, 0)
             if distinct:
                 lo = min(lo, -n)
-                return self.rng.permutation(np.arange(lo, lo + n)).astype(dt).reshape(shape)
+                return (
+                    self.rng.permutation(np.arange(lo, lo + n))
+                    .astype(dt)
+                    .reshape(shape)
+                )
             return self.rng.integers(lo, hi, size=shape).astype(dt)
         lo = -2.0 if low is None else float(low)
         hi = 2.0 if high is None else float(high)
@@ -178,7 +183,9 @@ class Maker:
             return self.rng.permutation(vals).astype(dt).reshape(shape)
         return self.rng.uniform(lo, hi, size=shape).astype(dt)
 
-    def int(self, shape: Sequence[int] | int, low: int = 0, high: int = 5) -> np.ndarray:
+    def int(
+        self, shape: Sequence[int] | int, low: int = 0, high: int = 5
+    ) -> np.ndarray:
         return self(shape, "int64", low, high)
 
     def bool(self, shape: Sequence[int] | int) -> np.ndarray:

@@ -81,7 +81,9 @@ def _np(t: Any) -> np.ndarray:
 def _assert_close(ours: Any, theirs: Any, tol: Any, what: str) -> None:
     np.testing.assert_allclose(
         _np(ours).astype(np.float64) if _np(ours).dtype.kind != "c" else _np(ours),
-        _np(theirs).astype(np.float64) if _np(theirs).dtype.kind != "c" else _np(theirs),
+        _np(theirs).astype(np.float64)
+        if _np(theirs).dtype.kind != "c"
+        else _np(theirs),
         rtol=tol.rtol,
         atol=tol.atol,
         equal_nan=True,
@@ -98,8 +100,12 @@ def _compare_outputs(info: OpInfo, ours: Any, theirs: Any, what: str) -> None:
         where = f"{what} output {i}"
         if isinstance(t, torch.Tensor):
             assert isinstance(o, fl.Tensor), f"{where}: got {type(o).__name__}"
-            assert tuple(o.shape) == tuple(t.shape), f"{where}: shape {o.shape} vs {t.shape}"
-            assert _dtype_name(o) == _dtype_name(t), f"{where}: dtype {o.dtype} vs {t.dtype}"
+            assert tuple(o.shape) == tuple(t.shape), (
+                f"{where}: shape {o.shape} vs {t.shape}"
+            )
+            assert _dtype_name(o) == _dtype_name(t), (
+                f"{where}: dtype {o.dtype} vs {t.dtype}"
+            )
             is_index = t.dtype in (torch.int64, torch.int32) and not info.exact_indices
             if is_index:
                 continue
@@ -107,7 +113,9 @@ def _compare_outputs(info: OpInfo, ours: Any, theirs: Any, what: str) -> None:
         elif isinstance(t, (torch.Size, fl.Size)):
             assert tuple(o) == tuple(t), where
         elif isinstance(t, (bool, int, float, complex)):
-            assert type(o) is type(t), f"{where}: {type(o).__name__} vs {type(t).__name__}"
+            assert type(o) is type(t), (
+                f"{where}: {type(o).__name__} vs {type(t).__name__}"
+            )
             np.testing.assert_allclose(o, t, rtol=1e-6, atol=1e-7, err_msg=where)
         else:
             assert o == t, where
@@ -136,7 +144,9 @@ def _cases() -> list:
     for info in OPS:
         for dtype in info.dtypes:
             for i, sample in enumerate(samples_of(info, dtype)):
-                cases.append(pytest.param(info, dtype, i, id=f"{info.name}-{dtype}-{i}"))
+                cases.append(
+                    pytest.param(info, dtype, i, id=f"{info.name}-{dtype}-{i}")
+                )
     return cases
 
 
@@ -167,7 +177,9 @@ def test_op(info: OpInfo, dtype: str, index: int) -> None:
 
     if info.method:
         o_args, o_kwargs, _ = _build(sample, _ours, False)
-        _compare_outputs(info, info.call_method(o_args, o_kwargs), theirs, what + " method")
+        _compare_outputs(
+            info, info.call_method(o_args, o_kwargs), theirs, what + " method"
+        )
 
     if info.inplace:
         t_args, t_kwargs, _ = _build(sample, _theirs, False)

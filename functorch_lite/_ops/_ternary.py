@@ -53,7 +53,9 @@ def clamp(input: Tensor, min: TensorOrNumber | None = None,  # noqa: A002
           out: Tensor | None = None) -> Tensor:  # fmt: skip
     """``torch.clamp``: ``min(max(input, min), max)``; bounds may be numbers or tensors."""
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError(
+            "torch.clamp: At least one of 'min' or 'max' must not be None"
+        )
     input = _to_operand(input)
     dt = _dtype.result_type(*(x for x in (input, min, max) if x is not None))
     return _finish(_call(_clamp, (input, min, max), dtype=dt.np_dtype), out)
@@ -79,7 +81,9 @@ def clamp_max(input: Tensor, max: TensorOrNumber, *,  # noqa: A002
 # ---------------------------------------------------------------- where
 _where = Op(
     "where",
-    lambda c, x, y, *, dtype: jnp.where(c, jnp.asarray(x, dtype), jnp.asarray(y, dtype)),
+    lambda c, x, y, *, dtype: jnp.where(
+        c, jnp.asarray(x, dtype), jnp.asarray(y, dtype)
+    ),
 )
 
 
@@ -127,7 +131,9 @@ def _lerp_kernel(start: Any, end: Any, weight: Any, *, dtype: Any) -> Any:
     start, end = jnp.asarray(start, dtype), jnp.asarray(end, dtype)
     weight = jnp.asarray(weight, dtype)
     diff = end - start
-    return jnp.where(jnp.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+    return jnp.where(
+        jnp.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight)
+    )
 
 
 _lerp = Op("lerp", _lerp_kernel)
@@ -155,13 +161,17 @@ def _c_name(d: _dtype.dtype) -> str:
 # ---------------------------------------------------------------- addcmul / addcdiv
 _addcmul = Op(
     "addcmul",
-    lambda x, a, b, value, *, dtype: jnp.asarray(x, dtype)
-    + jnp.asarray(value, dtype) * (jnp.asarray(a, dtype) * jnp.asarray(b, dtype)),
+    lambda x, a, b, value, *, dtype: (
+        jnp.asarray(x, dtype)
+        + jnp.asarray(value, dtype) * (jnp.asarray(a, dtype) * jnp.asarray(b, dtype))
+    ),
 )
 _addcdiv = Op(
     "addcdiv",
-    lambda x, a, b, value, *, dtype: jnp.asarray(x, dtype)
-    + jnp.asarray(value, dtype) * (jnp.asarray(a, dtype) / jnp.asarray(b, dtype)),
+    lambda x, a, b, value, *, dtype: (
+        jnp.asarray(x, dtype)
+        + jnp.asarray(value, dtype) * (jnp.asarray(a, dtype) / jnp.asarray(b, dtype))
+    ),
 )
 
 ADDCDIV_INT = (
