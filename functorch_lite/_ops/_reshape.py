@@ -26,6 +26,12 @@ VIEW_STRIDE = (
     "view size is not compatible with input tensor's size and stride (at least one "
     "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
 )
+T_DEPRECATED = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+    "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+    "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+    "to reverse the dimensions of a tensor."
+)
 
 
 def shape_arg(args: Sequence[Any]) -> tuple[int, ...]:
@@ -242,6 +248,8 @@ def _T(self: Tensor) -> Tensor:  # noqa: N802 - PyTorch's name
     # PyTorch deprecates ``.T`` on >2-D tensors but still reverses all dims.
     if self.ndim == 2:
         return t(self)
+    if self.ndim > 2:
+        warnings.warn(T_DEPRECATED, UserWarning, stacklevel=2)
     return permute(self, tuple(range(self.ndim - 1, -1, -1)))
 
 
