@@ -8,6 +8,7 @@ kernel serves every spelling of the same call.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
