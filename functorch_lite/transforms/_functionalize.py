@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import jax
 import jax.numpy as jnp
 
-from .. import _tensor
+from .. import _random, _tensor
 from .._tensor import StateObserver, Tensor, TracedValueError
 from ..autograd._grad_mode import no_grad
 from ..nn import _module as _nn_module
@@ -84,9 +84,13 @@ class Rewrap:
                 leaves.append(s)
         return jax.tree_util.tree_unflatten(self.treedef, leaves)
 
-    @property
-    def n_arrays(self) -> int:
-        return sum(k != "static" for k in self.kinds)
+    def fill(self, values: Sequence[Any]) -> Any:
+        """The pytree with ``values`` placed as-is at the Tensor/array leaves."""
+        it = iter(values)
+        leaves = [
+            s if k == "static" else next(it) for k, s in zip(self.kinds, self.static)
+        ]
+        return jax.tree_util.tree_unflatten(self.treedef, leaves)
 
 
 def unwrap(tree: Any) -> tuple[list[Any], Rewrap]:
@@ -134,7 +138,7 @@ class Scope(StateObserver):
     # -- StateObserver hooks (chained to an outer observer, e.g. jit's)
     def read(self, t: Tensor) -> None:
         if t._serial < self.watermark and id(t) not in self.before:
-            self.before[id(t)] = t.__dict__ if False else _raw(t)
+            self.before[id(t)] = _raw(t)
         if self.prev is not None:
             self.prev.read(t)
 
@@ -240,14 +244,20 @@ def swapped(
         if missing or unexpected:
             msg = f"Error(s) in reparametrizing for {module._get_name()}:"
             if unexpected:
-                msg += "\n\tUnexpected key(s): " + ", ".join(repr(k) for k in unexpected)
+                msg += "\n\tUnexpected key(s): " + ", ".join(
+                    repr(k) for k in unexpected
+                )
             if missing:
-                msg += "\n\tMissing key(s): " + ", ".join(repr(k) for k in missing) + "."
+                msg += (
+                    "\n\tMissing key(s): " + ", ".join(repr(k) for k in missing) + "."
+                )
             raise RuntimeError(msg)
     if tie_weights:
         for names in groups.values():
             present = [n for n in names if n in given]
-            if len(present) > 1 and any(given[n] is not given[present[0]] for n in present):
+            if len(present) > 1 and any(
+                given[n] is not given[present[0]] for n in present
+            ):
                 raise ValueError(MULTIPLE_VALUES.format(keys=sorted(present)))
             if present:
                 for n in names:
@@ -257,9 +267,7 @@ def swapped(
         for path, value in given.items():
             owner, leaf = _owner(module, path)
             d = owner.__dict__
-            store = next(
-                (s for s in ("_parameters", "_buffers") if leaf in d[s]), None
-            )
+            store = next((s for s in ("_parameters", "_buffers") if leaf in d[s]), None)
             if store is None:  # not a parameter/buffer: a plain attribute for one call
                 had = leaf in d
                 saved.append((d, leaf, d.get(leaf), had))
@@ -370,7 +378,62 @@ def stack_module_state(
     return params, buffers
 
 
-def wrap_call(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """Name ``fn`` for tracebacks (``grad(f)`` shows up as ``grad(f)``)."""
-    fn.__name__ = fn.__qualname__ = name
-    return fn
+# ---------------------------------------------------------------- randomness
+RANDOM_IN_VMAP = (
+    "vmap: called random operation while in randomness error mode. Please either use "
+    "the 'same' or 'different' randomness flags on vmap or perform the randomness "
+    "operation out of vmap"
+)
+RANDOMNESS_VALUES = (
+    "Only allowed values for randomness are 'error', 'different', or 'same'. Got {}"
+)
+
+
+class _KeyProxy:
+    """Stands in for the default generator's key Tensor inside one ``vmap`` level.
+
+    ``Generator.next_key`` reads the key (``jax()``) and rebinds the advanced key
+    (``_rebind``). The proxy advances the real key once per random op with an
+    unbatched value (so no batched tracer leaks into the generator) and hands out a
+    sub-key: per example (``fold_in`` of the example's index) for ``'different'``,
+    shared for ``'same'``; ``'error'`` raises PyTorch's error.
+    """
+
+    __slots__ = ("parent", "mode", "index")
+
+    def __init__(self, parent: Any, mode: str, index: Any) -> None:
+        self.parent, self.mode, self.index = parent, mode, index
+
+    def jax(self) -> Any:
+        if self.mode == "error":
+            raise RuntimeError(RANDOM_IN_VMAP)
+        new, sub = jax.random.split(self.parent.jax())
+        self.parent._rebind(new)
+        if self.mode == "different":
+            sub = jax.random.fold_in(sub, self.index)
+        return sub
+
+    def _rebind(self, new: Any) -> None:
+        pass  # the real key was already advanced in ``jax()``
+
+    @property
+    def _data(self) -> Any:
+        return self.parent._data
+
+
+@contextlib.contextmanager
+def randomness(mode: str, index: Any = None) -> Iterator[None]:
+    """Random ops inside follow ``vmap``'s ``randomness`` mode (see ``_KeyProxy``).
+
+    Only the default generator is covered: an explicit ``generator=`` argument draws
+    the same numbers for every example.
+    """
+    if mode not in ("error", "different", "same"):
+        raise RuntimeError(RANDOMNESS_VALUES.format(mode))
+    gen = _random.default_generator
+    old = gen._key
+    gen._key = _KeyProxy(old, mode, index)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        gen._key = old

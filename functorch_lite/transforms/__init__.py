@@ -1,0 +1,27 @@
+"""Function transforms over Tensors and Modules, computed by JAX (ARCHITECTURE §4)."""
+
+from ._func import grad as grad
+from ._func import grad_and_value as grad_and_value
+from ._func import hessian as hessian
+from ._func import jacfwd as jacfwd
+from ._func import jacrev as jacrev
+from ._func import jvp as jvp
+from ._func import linearize as linearize
+from ._func import vjp as vjp
+from ._functionalize import functional_call as functional_call
+from ._functionalize import stack_module_state as stack_module_state
+from ._vmap import vmap as vmap
+
+__all__ = [
+    "functional_call",
+    "grad",
+    "grad_and_value",
+    "hessian",
+    "jacfwd",
+    "jacrev",
+    "jvp",
+    "linearize",
+    "stack_module_state",
+    "vjp",
+    "vmap",
+]
