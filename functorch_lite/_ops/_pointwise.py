@@ -13,7 +13,7 @@ import jax.numpy as jnp
 
 from .. import _dtype
 from .._tensor import Tensor
-from ._dispatch import Op
+from ._dispatch import Op, dispatch
 from ._registry import exported, register
 from ._views import inplace
 
@@ -63,17 +63,25 @@ def binary(name: str, kernel: Any, *, saves_inputs: bool = True, compare: bool =
     op = Op(name, fn, saves_inputs=saves_inputs)
 
     def call(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
-        input, other = _to_operand(input), _to_operand(other)
-        dt = _dtype.result_type(input, other)
-        if floating and _dtype.category(dt) < 2:
-            dt = _dtype.get_default_dtype()
+        np_dt = None
+        if isinstance(input, Tensor) and isinstance(other, Tensor):
+            np_dt = input._data.dtype  # fast path: one dtype, nothing to promote
+            if np_dt != other._data.dtype or (floating and np_dt.kind not in "fc"):
+                np_dt = None
+        else:
+            input, other = _to_operand(input), _to_operand(other)
+        if np_dt is None:
+            dt = _dtype.result_type(input, other)
+            if floating and _dtype.category(dt) < 2:
+                dt = _dtype.get_default_dtype()
+            np_dt = dt.np_dtype
         try:
-            result = op(input, other, dtype=dt.np_dtype)
+            result = dispatch(op, (input, other), {"dtype": np_dt})
         except (TypeError, ValueError) as e:
             if "broadcast" in str(e) or "shapes" in str(e):
                 raise broadcast_error(input, other) from None
             raise
-        return _finish(result, out)
+        return result if out is None else _finish(result, out)
 
     call.__name__ = name
     call.__qualname__ = name
@@ -112,8 +120,6 @@ _sub_plain = binary("sub", jnp.subtract, saves_inputs=False)
 
 def _alpha_op(plain: Any, kernel: Op, input: Any, other: Any, alpha: Number,
               out: Tensor | None) -> Tensor:  # fmt: skip
-    if alpha == 1:
-        return plain(input, other, out=out)
     input, other = _to_operand(input), _to_operand(other)
     dt = _dtype.result_type(input, other, alpha)
     return _finish(kernel(input, other, alpha, dtype=dt.np_dtype), out)
@@ -123,6 +129,8 @@ def _alpha_op(plain: Any, kernel: Op, input: Any, other: Any, alpha: Number,
 def add(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
         out: Tensor | None = None) -> Tensor:  # fmt: skip
     """``torch.add``: ``input + alpha * other`` with broadcasting and promotion."""
+    if alpha == 1:
+        return _add_plain(input, other, out=out)
     return _alpha_op(_add_plain, _add_kernel, input, other, alpha, out)
 
 
@@ -136,6 +144,8 @@ def sub(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
             "If you are trying to invert a mask, use the `~` or `logical_not()` "
             "operator instead."
         )
+    if alpha == 1:
+        return _sub_plain(input, other, out=out)
     return _alpha_op(_sub_plain, _sub_kernel, input, other, alpha, out)
 
 

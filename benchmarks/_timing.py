@@ -1,0 +1,40 @@
+"""Shared timing helpers for the benchmark scripts (never used by tests).
+
+The machine is noisy: each figure is the best of several repeats of a timed loop, and
+every comparison is measured side by side in the same process.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+
+def best_time(fn: Callable[[], Any], *, number: int = 200, repeat: int = 7,
+              warmup: int = 20, sync: Callable[[Any], Any] | None = None) -> float:  # fmt: skip
+    """Best per-call wall time in seconds over ``repeat`` loops of ``number`` calls."""
+    out = None
+    for _ in range(warmup):
+        out = fn()
+    if sync is not None:
+        sync(out)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            out = fn()
+        if sync is not None:
+            sync(out)
+        best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def fmt_us(seconds: float) -> str:
+    return f"{seconds * 1e6:9.1f} µs"
+
+
+def row(name: str, ours: float, *refs: tuple[str, float]) -> str:
+    parts = [f"{name:<34} ours {fmt_us(ours)}"]
+    for label, t in refs:
+        parts.append(f"{label} {fmt_us(t)} (ratio {ours / t:5.2f}x)")
+    return " | ".join(parts)

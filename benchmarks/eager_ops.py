@@ -1,0 +1,102 @@
+"""Eager per-op overhead: functorch_lite vs raw ``jax.numpy`` vs PyTorch, side by side.
+
+Run: ``.venv/bin/python benchmarks/eager_ops.py``. Targets (issue "Foundation"):
+no-grad small op ≤ 1.3× raw jnp; the 20-op chain forward+backward (graph structure seen
+before) ≤ 2× the raw-jnp forward-only chain; ``import functorch_lite`` ≤ 1.2× ``import jax``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import torch
+
+import functorch_lite as fl
+from _timing import best_time, row
+
+
+def chain(x, w, lib_tanh, lib_matmul):
+    """20 ops: alternating elementwise math and matmuls."""
+    h = x
+    for _ in range(4):
+        h = lib_matmul(h, w)  # 1
+        h = h * 0.5  # 2
+        h = lib_tanh(h)  # 3
+        h = h + x  # 4
+        h = h - 0.1  # 5
+    return h
+
+
+def import_time(module: str) -> float:
+    code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+    best = float("inf")
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        best = min(best, float(out.stdout.strip()))
+    return best
+
+
+def main() -> None:
+    rng = np.random.default_rng(0)
+    a_np = rng.standard_normal((8, 8)).astype(np.float32)
+    m_np = rng.standard_normal((512, 512)).astype(np.float32)
+    c_np = (rng.standard_normal((32, 32)) * 0.2).astype(np.float32)
+
+    ja, jm = jnp.asarray(a_np), jnp.asarray(m_np)
+    fa, fm = fl.from_numpy(a_np), fl.from_numpy(m_np)
+    ta, tm = torch.from_numpy(a_np), torch.from_numpy(m_np)
+    sync_j = lambda o: jax.block_until_ready(o)  # noqa: E731
+    sync_f = lambda o: jax.block_until_ready(o.jax())  # noqa: E731
+
+    print(f"jax {jax.__version__}, torch {torch.__version__}, functorch_lite {fl.__version__}")
+    t_f = best_time(lambda: fa + fa, sync=sync_f, number=2000)
+    t_j = best_time(lambda: ja + ja, sync=sync_j, number=2000)
+    t_t = best_time(lambda: ta + ta, number=2000)
+    print(row("add (8,8), no grad", t_f, ("jnp", t_j), ("torch", t_t)))
+
+    t_f = best_time(lambda: fm @ fm, sync=sync_f, number=20)
+    t_j = best_time(lambda: jm @ jm, sync=sync_j, number=20)
+    t_t = best_time(lambda: tm @ tm, number=20)
+    print(row("matmul (512,512), no grad", t_f, ("jnp", t_j), ("torch", t_t)))
+
+    jx, jw = jnp.asarray(c_np), jnp.asarray(c_np.T.copy())
+    t_jfwd = best_time(lambda: chain(jx, jw, jnp.tanh, jnp.matmul), sync=sync_j, number=100)
+
+    fx = fl.from_numpy(c_np).requires_grad_()
+    fw = fl.from_numpy(c_np.T.copy()).requires_grad_()
+    seed = fl.ones(32, 32)
+
+    def ours_step():
+        fx.grad = None
+        fw.grad = None
+        out = chain(fx, fw, fl.tanh, fl.matmul)
+        out.backward(seed)
+        return fw.grad
+
+    t_ours = best_time(ours_step, sync=sync_f, number=100)
+    tx = torch.from_numpy(c_np).requires_grad_()
+    tw = torch.from_numpy(c_np.T.copy()).requires_grad_()
+    tseed = torch.ones(32, 32)
+
+    def torch_step():
+        tx.grad = None
+        tw.grad = None
+        chain(tx, tw, torch.tanh, torch.matmul).backward(tseed)
+
+    t_torch = best_time(torch_step, number=100)
+    print(row("20-op chain fwd+bwd (32,32)", t_ours, ("jnp fwd-only", t_jfwd), ("torch fwd+bwd", t_torch)))
+
+    t_imp_f = import_time("functorch_lite")
+    t_imp_j = import_time("jax")
+    print(f"{'import':<34} functorch_lite {t_imp_f * 1e3:7.1f} ms | jax {t_imp_j * 1e3:7.1f} ms (ratio {t_imp_f / t_imp_j:5.2f}x)")  # noqa: E501
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    main()
+    print(f"(benchmark took {time.perf_counter() - start:.1f} s)")
