@@ -39,7 +39,7 @@ def check_lr(lr: Any) -> None:
         if lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         lr = float(lr)
-    if not 0.0 <= lr:
+    if not lr >= 0.0:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 

@@ -90,7 +90,9 @@ def update(
         m = lerp(m, g, 1 - b1)
         v = v * c(b2, dt) + c(1 - b2, dt) * (g * g)
         denom = jnp.sqrt(v / c(1 - b2**step, dt)) + c(eps, dt)
-        theta = theta + c(-lr * (1 - mu) / (1 - prod.astype(lr.dtype)), dt) * (g / denom)
+        theta = theta + c(-lr * (1 - mu) / (1 - prod.astype(lr.dtype)), dt) * (
+            g / denom
+        )
         theta = theta + c(-lr * mu_next / (1 - prod_next), dt) * (m / denom)
         new_params.append(theta)
         new.step.append(t)
