@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import jax
 import ml_dtypes
 import numpy as np
 
@@ -65,35 +66,28 @@ def dtype_info(np_dtype: Any) -> DtypeInfo:
         ) from None
 
 
-def _tensor_type() -> type | None:
+def _is_tensor(x: Any) -> bool:
     # Imported lazily: the core package imports serialization while initialising.
-    import functorch_lite
+    from .._tensor import Tensor
 
-    return getattr(functorch_lite, "Tensor", None)
+    return isinstance(x, Tensor)
 
 
 def is_tensor_like(x: Any) -> bool:
     """Whether ``save`` stores ``x`` as a tensor (Tensor, numpy or JAX array)."""
-    if isinstance(x, np.ndarray):
-        return True
-    tensor_type = _tensor_type()
-    if tensor_type is not None and isinstance(x, tensor_type):
-        return True
-    return type(x).__module__.startswith("jax") and hasattr(x, "__array__")
+    return isinstance(x, (np.ndarray, jax.Array)) or _is_tensor(x)
 
 
 def _to_numpy(x: Any) -> np.ndarray:
     """The values of a Tensor / numpy array / JAX array as a little-endian ndarray."""
-    tensor_type = _tensor_type()
-    if tensor_type is not None and isinstance(x, tensor_type):
+    if _is_tensor(x):
         x = x.jax()
-    try:
-        array = np.asarray(x)
-    except Exception as e:  # a tracer: jax raises its own concretization error
+    if isinstance(x, jax.core.Tracer):
         raise TypeError(
-            "cannot save a tensor that is being traced (inside jit/vmap/grad); "
+            "cannot save a tensor that is being traced (inside jit/vmap/grad): "
             "save outside the transformed function"
-        ) from e
+        )
+    array = np.asarray(x)
     if array.dtype.byteorder == ">":
         array = array.astype(array.dtype.newbyteorder("<"))
     return array

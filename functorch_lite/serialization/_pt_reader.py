@@ -24,6 +24,9 @@ __all__ = ["read_checkpoint"]
 MapLocation = None | str | _device.device | dict[str, str] | Callable[[Any, str], Any]
 
 
+_KNOWN_NP_DTYPES = {info.np_dtype for info in DTYPES}
+
+
 class _StorageType(NamedTuple):
     """Stand-in for ``torch.FloatStorage`` & co.: the element type of a storage."""
 
@@ -160,9 +163,12 @@ class _Rebuilder:
         dtype: Any,
         metadata: Any = None,
     ) -> Any:
-        if not isinstance(storage, _StorageRef):
-            raise CheckpointError(f"corrupt tensor record in {self.where}")
-        np_dtype = np.dtype(getattr(dtype, "np_dtype", dtype))
+        np_dtype = getattr(dtype, "np_dtype", dtype)
+        if not isinstance(storage, _StorageRef) or np_dtype not in _KNOWN_NP_DTYPES:
+            raise CheckpointError(
+                f"corrupt tensor record in {self.where}: expected a storage and a "
+                f"dtype, got {storage!r} and {dtype!r}"
+            )
         return self._tensor(
             storage, np_dtype, storage_offset, size, stride, requires_grad
         )

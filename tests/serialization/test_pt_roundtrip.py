@@ -181,3 +181,18 @@ def _saved(obj) -> io.BytesIO:
     save(obj, buf)
     buf.seek(0)
     return buf
+
+
+def test_jax_arrays_save_and_tracers_are_refused():
+    import jax
+    import jax.numpy as jnp
+
+    out = load(_saved({"j": jnp.arange(3, dtype=jnp.int32)}))
+    np.testing.assert_array_equal(out["j"].numpy(), [0, 1, 2])
+
+    def save_inside(x):
+        save({"x": x}, io.BytesIO())
+        return x
+
+    with pytest.raises(TypeError, match="being traced"):
+        jax.jit(save_inside)(jnp.ones(2))
