@@ -216,3 +216,58 @@ def test_dataloader_with_forked_workers_is_reproducible():
     assert sum(len(x) for x in a) == len(ds)
     assert all(np.array_equal(x, y) for x, y in zip(a, b))
     assert -1.0 <= min(x.min() for x in a) and max(x.max() for x in a) <= 1.0
+
+
+def test_random_resized_crop_windows_and_output(img):
+    manual_seed(0)
+    scale, ratio = (0.2, 0.9), (0.5, 2.0)
+    for _ in range(30):
+        i, j, h, w = T.RandomResizedCrop.get_params(img, scale, ratio)
+        assert 0 <= i <= 10 - h and 0 <= j <= 12 - w
+        # rounding to whole pixels loosens the bounds a little on a 10x12 image
+        assert 0.5 * scale[0] <= h * w / 120 <= 1.0
+    # an impossible scale falls back to the central crop at the clamped ratio
+    assert T.RandomResizedCrop.get_params(img, (5.0, 6.0), (0.5, 0.6)) == (0, 3, 10, 6)
+    assert T.RandomResizedCrop.get_params(img, (5.0, 6.0), (0.5, 2.0)) == (0, 0, 10, 12)
+    x = np.random.default_rng(1).random((3, 10, 12), dtype=np.float32)
+    manual_seed(4)
+    out = _np(T.RandomResizedCrop((5, 7), antialias=False)(_ft(x)))
+    manual_seed(4)
+    i, j, h, w = T.RandomResizedCrop.get_params(_ft(x), (0.08, 1.0), (3 / 4, 4 / 3))
+    window = torch.from_numpy(x[None, :, i : i + h, j : j + w].copy())
+    ref = torch.nn.functional.interpolate(
+        window, size=(5, 7), mode="bilinear", align_corners=False
+    )[0].numpy()
+    np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-6)
+
+
+def test_random_apply(img):
+    flip = T.RandomApply([T.RandomHorizontalFlip(p=1.0)], p=1.0)
+    np.testing.assert_array_equal(flip(img), img[:, ::-1])
+    assert T.RandomApply([T.RandomHorizontalFlip(p=1.0)], p=0.0)(img) is img
+
+
+def test_pil_to_tensor_and_convert_image_dtype(img):
+    t = T.PILToTensor()(img)
+    assert _np(t).dtype == np.uint8
+    np.testing.assert_array_equal(_np(t), img.transpose(2, 0, 1))
+    f = T.ConvertImageDtype(np.float32)(t)
+    np.testing.assert_allclose(
+        _np(f), img.transpose(2, 0, 1) / np.float32(255), rtol=1e-7
+    )
+    back = _np(T.ConvertImageDtype(np.uint8)(f))
+    # torchvision scales by (255 + 1 - 1e-3) and truncates: exact round trip here
+    np.testing.assert_array_equal(back, img.transpose(2, 0, 1))
+    wide = _np(T.ConvertImageDtype(np.int16)(t))
+    np.testing.assert_array_equal(wide, img.transpose(2, 0, 1).astype(np.int16) * 128)
+    with pytest.raises(RuntimeError, match="safely"):
+        T.ConvertImageDtype(np.int32)(f)
+
+
+def test_convert_image_dtype_accepts_functorch_lite_dtypes(img):
+    from functorch_lite import _dtype
+
+    t = T.PILToTensor()(img)
+    out = T.ConvertImageDtype(_dtype.float64)(t)
+    assert _np(out).dtype == np.float64
+    np.testing.assert_allclose(_np(out), img.transpose(2, 0, 1) / 255.0, rtol=1e-12)

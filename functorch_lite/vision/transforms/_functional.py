@@ -284,3 +284,66 @@ def rotate(
     return _apply(
         img, lambda a: _kernels.rotate(a, float(angle), mode, expand, center, fill)
     )
+
+
+def resized_crop(
+    img: Image,
+    top: int,
+    left: int,
+    height: int,
+    width: int,
+    size: int | Sequence[int],
+    interpolation: InterpolationMode | str = InterpolationMode.BILINEAR,
+    antialias: bool | None = True,
+) -> Image:
+    """``torchvision.transforms.functional.resized_crop``: ``crop`` then ``resize``."""
+    return resize(
+        crop(img, top, left, height, width), size, interpolation, None, antialias
+    )
+
+
+def pil_to_tensor(pic: np.ndarray) -> Any:
+    """``torchvision...pil_to_tensor``: numpy ``(H, W[, C])`` → ``(C, H, W)`` as is."""
+    if not _bridge.is_numpy_image(pic) or pic.ndim not in (2, 3):
+        raise TypeError(f"pic should be a numpy array (H, W[, C]); got {type(pic)}")
+    return _bridge.numpy_to_tensor(
+        (pic[:, :, None] if pic.ndim == 2 else pic).transpose(2, 0, 1)
+    )
+
+
+def _convert_dtype(arr: np.ndarray, out: np.dtype) -> np.ndarray:
+    """torchvision's ``convert_image_dtype`` rules: ints span ``[0, max]``, floats ``[0, 1]``."""
+    if arr.dtype == out:
+        return arr
+    if arr.dtype.kind == "f":
+        if out.kind == "f":
+            return arr.astype(out)
+        if (arr.dtype == np.float32 and out in (np.int32, np.int64)) or (
+            arr.dtype == np.float64 and out == np.int64
+        ):
+            raise RuntimeError(
+                f"The cast from {arr.dtype} to {out} cannot be performed safely."
+            )
+        # 1 - eps keeps 1.0 at max instead of overflowing (torchvision's choice).
+        eps = 1e-3
+        max_val = float(np.iinfo(out).max)
+        return (arr * (max_val + 1.0 - eps)).astype(out)
+    in_max = int(np.iinfo(arr.dtype).max)
+    if out.kind == "f":
+        return (arr.astype(out) / out.type(in_max)).astype(out)
+    out_max = int(np.iinfo(out).max)
+    if in_max > out_max:
+        return (arr // ((in_max + 1) // (out_max + 1))).astype(out)
+    return arr.astype(out) * out.type((out_max + 1) // (in_max + 1))
+
+
+def convert_image_dtype(image: Any, dtype: Any) -> Any:
+    """``torchvision.transforms.functional.convert_image_dtype`` for Tensors.
+
+    Integer images span ``[0, iinfo.max]`` and float images ``[0, 1]``; values are
+    rescaled accordingly (``dtype`` is a functorch_lite dtype such as ``float32``).
+    """
+    if not _bridge.is_tensor(image):
+        raise TypeError(f"Input img should be Tensor Image, got {type(image).__name__}")
+    out = np.dtype(getattr(dtype, "np_dtype", dtype))
+    return _bridge.numpy_to_tensor(_convert_dtype(_bridge.tensor_to_numpy(image), out))

@@ -1,9 +1,7 @@
-"""The ``torchvision.transforms`` classes most training scripts use.
+"""The deterministic ``torchvision.transforms`` classes (random ones: ``_augment``).
 
-Each transform is a callable object over one image (numpy ``(H, W[, C])`` or Tensor
-``(..., C, H, W)``, see ``functional``); random ones draw their parameters from
-functorch_lite's global generator, so ``functorch_lite.manual_seed`` makes a data
-pipeline reproducible.
+Each transform is a callable object over one image: a numpy array ``(H, W[, C])`` or
+a Tensor ``(..., C, H, W)``, see ``functional``.
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import _functional as F
-from . import _random
 from ._functional import InterpolationMode
 
 
@@ -98,166 +95,6 @@ class Normalize(_Transform):
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}(mean={self.mean}, std={self.std})"
-
-
-def _check_p(p: float) -> float:
-    if not 0.0 <= float(p) <= 1.0:
-        raise ValueError(f"p is a probability and must be in [0, 1], got {p}")
-    return float(p)
-
-
-class RandomHorizontalFlip(_Transform):
-    """Mirror left-right with probability ``p`` (``torchvision...RandomHorizontalFlip``)."""
-
-    def __init__(self, p: float = 0.5) -> None:
-        self.p = _check_p(p)
-
-    def forward(self, img: Any) -> Any:
-        return F.hflip(img) if _random.uniform(0.0, 1.0) < self.p else img
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__name__}(p={self.p})"
-
-
-class RandomVerticalFlip(_Transform):
-    """Mirror top-bottom with probability ``p`` (``torchvision...RandomVerticalFlip``)."""
-
-    def __init__(self, p: float = 0.5) -> None:
-        self.p = _check_p(p)
-
-    def forward(self, img: Any) -> Any:
-        return F.vflip(img) if _random.uniform(0.0, 1.0) < self.p else img
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__name__}(p={self.p})"
-
-
-class RandomRotation(_Transform):
-    """Rotate by an angle drawn uniformly from ``degrees`` (counter-clockwise).
-
-    Mirrors ``torchvision.transforms.RandomRotation`` (tensor path).
-
-    Args:
-        degrees: ``d`` for ``(-d, d)``, or a ``(min, max)`` range, in degrees.
-        interpolation: ``NEAREST`` (default) or ``BILINEAR``.
-        expand: grow the output to hold the whole rotated image.
-        center: ``(x, y)`` pixel to rotate about; default the image centre.
-        fill: value (or one per channel) for pixels outside the source image.
-    """
-
-    def __init__(
-        self,
-        degrees: float | Sequence[float],
-        interpolation: InterpolationMode | str = InterpolationMode.NEAREST,
-        expand: bool = False,
-        center: Sequence[int] | None = None,
-        fill: float | Sequence[float] = 0,
-    ) -> None:
-        if isinstance(degrees, numbers.Real):
-            if degrees < 0:
-                raise ValueError("If degrees is a single number, it must be positive.")
-            self.degrees = [-float(degrees), float(degrees)]
-        elif isinstance(degrees, Sequence) and len(degrees) == 2:
-            self.degrees = [float(d) for d in degrees]
-        else:
-            raise ValueError(
-                f"degrees should be a number or a sequence (min, max); got {degrees!r}"
-            )
-        F._interpolation(interpolation, ("nearest", "bilinear"))
-        if center is not None and (
-            not isinstance(center, Sequence) or len(center) != 2
-        ):
-            raise ValueError(f"center should be a sequence (x, y), got {center!r}")
-        self.interpolation = interpolation
-        self.expand = expand
-        self.center = center
-        self.fill = fill
-
-    @staticmethod
-    def get_params(degrees: list[float]) -> float:
-        """An angle drawn uniformly from ``[degrees[0], degrees[1]]``."""
-        return _random.uniform(float(degrees[0]), float(degrees[1]))
-
-    def forward(self, img: Any) -> Any:
-        angle = self.get_params(self.degrees)
-        return F.rotate(
-            img, angle, self.interpolation, self.expand, self.center, self.fill
-        )
-
-    def __repr__(self) -> str:
-        mode = getattr(self.interpolation, "value", self.interpolation)
-        center = "" if self.center is None else f", center={self.center}"
-        return (
-            f"{self.__class__.__name__}(degrees={self.degrees}, interpolation={mode}, "
-            f"expand={self.expand}{center}, fill={self.fill})"
-        )
-
-
-class RandomCrop(_Transform):
-    """Crop a random ``size`` window, after optional padding.
-
-    Mirrors ``torchvision.transforms.RandomCrop``.
-
-    Args:
-        size: ``(h, w)`` or an int for a square crop.
-        padding: padding applied first: an int, ``(left/right, top/bottom)`` or
-            ``(left, top, right, bottom)``.
-        pad_if_needed: pad an image smaller than ``size`` instead of raising.
-        fill: constant for ``padding_mode='constant'`` (a number or one per channel).
-        padding_mode: ``constant``, ``edge``, ``reflect`` or ``symmetric``.
-    """
-
-    def __init__(
-        self,
-        size: int | Sequence[int],
-        padding: int | Sequence[int] | None = None,
-        pad_if_needed: bool = False,
-        fill: float | Sequence[float] = 0,
-        padding_mode: str = "constant",
-    ) -> None:
-        self.size = F._setup_size(size, "size")
-        if padding is not None:
-            F._parse_padding(padding)  # fail at construction, not on the first sample
-        if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
-            raise ValueError(
-                "padding_mode should be constant, edge, reflect or symmetric; "
-                f"got {padding_mode!r}"
-            )
-        self.padding = padding
-        self.pad_if_needed = pad_if_needed
-        self.fill = fill
-        self.padding_mode = padding_mode
-
-    @staticmethod
-    def get_params(img: Any, output_size: tuple[int, int]) -> tuple[int, int, int, int]:
-        """A random ``(top, left, height, width)`` window of ``output_size``."""
-        _, h, w = F.get_dimensions(img)
-        th, tw = output_size
-        if h < th or w < tw:
-            raise ValueError(
-                f"Required crop size {(th, tw)} is larger than input image size "
-                f"{(h, w)}; pass padding=... or pad_if_needed=True"
-            )
-        if w == tw and h == th:
-            return 0, 0, h, w
-        i = _random.randint(0, h - th + 1)
-        j = _random.randint(0, w - tw + 1)
-        return i, j, th, tw
-
-    def forward(self, img: Any) -> Any:
-        if self.padding is not None:
-            img = F.pad(img, self.padding, self.fill, self.padding_mode)
-        _, height, width = F.get_dimensions(img)
-        # torchvision pads *both* sides by the missing amount when pad_if_needed.
-        if self.pad_if_needed and width < self.size[1]:
-            img = F.pad(img, [self.size[1] - width, 0], self.fill, self.padding_mode)
-        if self.pad_if_needed and height < self.size[0]:
-            img = F.pad(img, [0, self.size[0] - height], self.fill, self.padding_mode)
-        i, j, h, w = self.get_params(img, self.size)
-        return F.crop(img, i, j, h, w)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__name__}(size={self.size}, padding={self.padding})"
 
 
 class Resize(_Transform):
@@ -359,3 +196,30 @@ class Lambda(_Transform):
 
     def forward(self, img: Any) -> Any:
         return self.lambd(img)
+
+
+class PILToTensor(_Transform):
+    """numpy ``(H, W[, C])`` → Tensor ``(C, H, W)``, dtype and values kept.
+
+    Mirrors ``torchvision.transforms.PILToTensor`` (numpy images stand in for PIL).
+    """
+
+    def forward(self, img: Any) -> Any:
+        return F.pil_to_tensor(img)
+
+
+class ConvertImageDtype(_Transform):
+    """Convert a Tensor image to ``dtype``, rescaling values.
+
+    Mirrors ``torchvision.transforms.ConvertImageDtype``: integer images span
+    ``[0, max]``, float images ``[0, 1]``.
+    """
+
+    def __init__(self, dtype: Any) -> None:
+        self.dtype = dtype
+
+    def forward(self, image: Any) -> Any:
+        return F.convert_image_dtype(image, self.dtype)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}(dtype={self.dtype})"
