@@ -17,6 +17,11 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._dispatch import Op
+from ._linalg_decomp import det as det  # top-level aliases of linalg ops
+from ._linalg_decomp import inverse as inverse
+from ._linalg_decomp import logdet as logdet
+from ._linalg_decomp import pinverse as pinverse
+from ._linalg_decomp import slogdet as slogdet
 from ._pointwise import _finish, broadcast_error
 from ._registry import exported, register
 
@@ -475,21 +480,5 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
         )
     return _cdist(x1, x2, p=float(p))
 
-
-from ._linalg_decomp import (  # noqa: E402  (top-level aliases of linalg ops)
-    det as det,
-)
-from ._linalg_decomp import (
-    inverse as inverse,
-)
-from ._linalg_decomp import (
-    logdet as logdet,
-)
-from ._linalg_decomp import (
-    pinverse as pinverse,
-)
-from ._linalg_decomp import (
-    slogdet as slogdet,
-)
 
 __all__ = exported(globals())

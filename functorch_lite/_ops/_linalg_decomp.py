@@ -162,7 +162,7 @@ def logdet(input: Tensor) -> Tensor:
 
 
 _logdet_combine = _op(
-    "logdet", lambda s, l: jnp.where(s < 0, jnp.nan, jnp.where(s == 0, -jnp.inf, l))
+    "logdet", lambda s, v: jnp.where(s < 0, jnp.nan, jnp.where(s == 0, -jnp.inf, v))
 )
 register(slogdet, method="slogdet")
 

@@ -293,14 +293,14 @@ def searchsorted(sorted_sequence: Tensor, input: Tensor | float, *,
         right = side == "right"
     if sorter is not None:
         sorted_sequence = sorted_sequence.gather(-1, sorter)  # type: ignore[attr-defined]
-    if isinstance(input, Tensor) and sorted_sequence.ndim > 1:
-        if tuple(sorted_sequence.shape[:-1]) != tuple(input.shape[:-1]):
-            raise RuntimeError(
-                "torch.searchsorted(): boundaries tensor should be 1 dimension or the "
-                "first N-1 dimensions of boundaries tensor and input value tensor must "
-                f"match, but we got boundaries tensor {list(sorted_sequence.shape)} and "
-                f"input value tensor {list(input.shape)}"
-            )
+    nd = isinstance(input, Tensor) and sorted_sequence.ndim > 1
+    if nd and tuple(sorted_sequence.shape[:-1]) != tuple(input.shape[:-1]):
+        raise RuntimeError(
+            "torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+            "first N-1 dimensions of boundaries tensor and input value tensor must "
+            f"match, but we got boundaries tensor {list(sorted_sequence.shape)} and "
+            f"input value tensor {list(input.shape)}"
+        )
     dt = np.int32 if out_int32 else np.int64
     side_s = "right" if right else "left"
     return _finish(_searchsorted(sorted_sequence, input, side=side_s, dtype=dt), out)
