@@ -84,7 +84,7 @@ def _check_inplace(self: Tensor) -> None:
         return
     if isinstance(self, ViewTensor):
         root = self._root
-        if root._requires_grad and root._node is None:
+        if root._requires_grad and root._node is None and not self._detached:
             raise RuntimeError(VIEW_OF_LEAF_INPLACE)
     elif self._requires_grad and self._node is None:
         raise RuntimeError(LEAF_INPLACE)
@@ -116,7 +116,12 @@ def inplace(self: Tensor, result: Any) -> Tensor:
             )
     if tuple(result.shape) != tuple(self.shape) or src_t is not dst_t:
         result = expand_cast(result, shape=tuple(self.shape), dtype=dst_t.np_dtype)
+    node = result._node
     assign(self, result)
+    if node is not None and node.saved:
+        # The op that produced ``result`` read ``self`` before this write; its VJP holds
+        # that (immutable) array, so this write must not count as modifying it.
+        node.saved = tuple((t, t._version) if t is self else (t, v) for t, v in node.saved)
     return self
 
 
