@@ -156,6 +156,9 @@ def test_digits_split_shapes_and_determinism():
 
 
 def test_digits_without_sklearn_says_how_to_install(monkeypatch):
+    from functorch_lite.vision.datasets import _digits
+
+    _digits._load_digits.cache_clear()  # the data set is cached once loaded
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     with pytest.raises(ImportError, match="pip install scikit-learn"):
         datasets.Digits()

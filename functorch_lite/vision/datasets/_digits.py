@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -16,7 +17,9 @@ _NO_SKLEARN = (
 )
 
 
+@functools.lru_cache(maxsize=1)
 def _load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """sklearn's digits, parsed once per process (train and test splits share it)."""
     try:
         from sklearn.datasets import load_digits
     except ImportError as e:
