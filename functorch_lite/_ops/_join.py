@@ -20,8 +20,9 @@ from ._reshape import expand, narrow, reshape, select, view
 __all__: list[str] = []
 
 
-def _cat_kernel(*xs: Any, dim: int, dtype: Any) -> Any:
-    return jnp.concatenate([jnp.asarray(x, dtype) for x in xs], axis=dim)
+def _cat_kernel(*xs: Any, dim: int, dtype: Any, skip: tuple[bool, ...]) -> Any:
+    kept = [x for x, s in zip(xs, skip) if not s] or list(xs[:1])
+    return jnp.concatenate([jnp.asarray(x, dtype) for x in kept], axis=dim)
 
 
 def _stack_kernel(*xs: Any, dim: int, dtype: Any) -> Any:
@@ -57,8 +58,8 @@ def cat(
                 f"zero-dimensional tensor (at position {i}) cannot be concatenated"
             )
     # PyTorch still skips 1-D empty tensors when concatenating higher-rank ones.
-    kept = [x for x in ts if not (x.ndim == 1 and x.shape[0] == 0)] or ts[:1]
-    ref = kept[0]
+    skip = tuple(x.ndim == 1 and x.shape[0] == 0 for x in ts)
+    ref = next((x for x, s in zip(ts, skip) if not s), ts[0])
     d = _wrap_dim(dim, ref.ndim)
     for i, x in enumerate(ts):
         if x.ndim == 1 and x.shape[0] == 0:
@@ -75,7 +76,8 @@ def cat(
                     f"{i} in the list."
                 )
     dt = _dtype.result_type(*ts)
-    return _finish(_cat(*kept, dim=d, dtype=dt.np_dtype), out)
+    # Skipped inputs still go in, so they get PyTorch's zero gradient, not None.
+    return _finish(_cat(*ts, dim=d, dtype=dt.np_dtype, skip=skip), out)
 
 
 concat = register(cat, method=False)

@@ -342,7 +342,7 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     return set_contig(_unflatten(input, shape=new), input, True)
 
 
-@register(inplace=True)
+@register
 def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
     """``torch.squeeze``: drop size-1 dims (all, or those in ``dim`` that have size 1)."""
     shp = tuple(input.shape)
@@ -353,7 +353,7 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
     return _squeeze(input, dims=tuple(sorted(set(dims))))
 
 
-@register(inplace=True)
+@register
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """``torch.unsqueeze``: insert a size-1 dim at ``dim``."""
     return _unsqueeze(input, dim=_wrap_dim(dim, input.ndim + 1))
@@ -485,5 +485,55 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     out = _diagonal(input, offset=int(offset), dim1=d1, dim2=d2)
     return set_contig(out, input, False)
 
+
+# ------------------------------------------------------------------ shape-changing in-place
+def _reshape_inplace(self: Tensor, result: Tensor, name: str) -> Tensor:
+    """``squeeze_``/``unsqueeze_``/``t_``/``transpose_``: ``self`` takes a new shape.
+
+    The generic in-place path keeps shapes; these ops change the metadata of ``self``,
+    so ``self`` is rebound to the view's value and history directly.
+    """
+    from .._tensor import ViewTensor
+    from ._views import _check_inplace, assign
+
+    if isinstance(self, ViewTensor):
+        raise RuntimeError(
+            f"{name}() on a view is not supported by functorch_lite: use the "
+            f"out-of-place {name[:-1]}() instead"
+        )
+    _check_inplace(self)
+    contig = result._contig
+    assign(self, result)
+    self._contig = contig
+    return self
+
+
+method(
+    "squeeze_",
+    lambda self, dim=None: _reshape_inplace(self, squeeze(self, dim), "squeeze_"),
+)  # noqa: E501
+method(
+    "unsqueeze_",
+    lambda self, dim: _reshape_inplace(self, unsqueeze(self, dim), "unsqueeze_"),
+)  # noqa: E501
+method("t_", lambda self: _reshape_inplace(self, t(self), "t_"))
+method(
+    "transpose_",
+    lambda self, dim0, dim1: _reshape_inplace(
+        self, transpose(self, dim0, dim1), "transpose_"
+    ),
+)  # noqa: E501
+method(
+    "swapaxes_",
+    lambda self, axis0, axis1: _reshape_inplace(
+        self, transpose(self, axis0, axis1), "swapaxes_"
+    ),
+)  # noqa: E501
+method(
+    "swapdims_",
+    lambda self, dim0, dim1: _reshape_inplace(
+        self, transpose(self, dim0, dim1), "swapdims_"
+    ),
+)  # noqa: E501
 
 __all__ = exported(globals())
