@@ -64,8 +64,8 @@ class _Pickler:
     def __init__(self) -> None:
         self.out = io.BytesIO()
         self.storages: list[np.ndarray] = []
-        self._storage_of: dict[int, int] = {}  # id(leaf) -> storage index
-        self._leaves: list[Any] = []  # keeps leaves alive so ids are not reused
+        self._storage_of: dict[int, int] = {}  # id(array) -> storage index
+        self._leaves: list[Any] = []  # keeps arrays alive so ids are not reused
         self._in_progress: set[int] = set()
 
     def dumps(self, obj: Any) -> bytes:
@@ -192,15 +192,18 @@ class _Pickler:
 
     def _save_tensor(self, leaf: Any) -> None:
         """``torch._utils._rebuild_tensor_v2`` (or ``_v3`` for post-2.2 dtypes)."""
+        from .._tensor import Tensor  # lazy: the core imports this package
+
         w = self.out.write
-        key = self._storage_of.get(id(leaf))
+        # Tensors holding the very same (immutable) jax.Array, e.g. the state_dict
+        # entries of tied weights, share one storage, so torch loads them tied too.
+        values = leaf.jax() if isinstance(leaf, Tensor) else leaf
+        key = self._storage_of.get(id(values))
         if key is None:
-            # Saving the same tensor object twice (tied weights) shares one storage,
-            # so torch loads them as tied tensors too.
             key = len(self.storages)
             self.storages.append(_to_numpy(leaf))
-            self._storage_of[id(leaf)] = key
-            self._leaves.append(leaf)
+            self._storage_of[id(values)] = key
+            self._leaves.append(values)
         array = self.storages[key]
         info = dtype_info(array.dtype)
         requires_grad = bool(getattr(leaf, "requires_grad", False))

@@ -65,3 +65,17 @@ def test_torch_linear_and_adam_checkpoint_loads_into_ours(tmp_path):
     np.testing.assert_array_equal(
         np.asarray(exp_avg.numpy()), torch_opt.state[theirs.weight]["exp_avg"].numpy()
     )
+
+
+def test_tied_module_weights_load_tied_in_torch(tmp_path):
+    class Tied(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Linear(3, 3)
+            self.head = nn.Linear(3, 3)
+            self.head.weight = self.embed.weight
+
+    save(Tied().state_dict(), tmp_path / "t.pt")
+    back = torch.load(tmp_path / "t.pt", weights_only=True)
+    assert back["embed.weight"].data_ptr() == back["head.weight"].data_ptr()
+    assert back["embed.bias"].data_ptr() != back["head.bias"].data_ptr()
