@@ -6,10 +6,12 @@ import io
 import struct
 import zipfile
 from collections import OrderedDict
+from pathlib import Path
 
 import ml_dtypes
 import numpy as np
 import pytest
+from _zip_helpers import rezip
 
 import functorch_lite as fl
 from functorch_lite.serialization import CheckpointError, load, safetensors, save
@@ -196,3 +198,41 @@ def test_jax_arrays_save_and_tracers_are_refused():
 
     with pytest.raises(TypeError, match="being traced"):
         jax.jit(save_inside)(jnp.ones(2))
+
+
+def _rewritten(tmp_path, obj, edit) -> Path:
+    """Save ``obj``, then rewrite records: ``edit(name, data) -> data``."""
+    src, dst = tmp_path / "src.pt", tmp_path / "dst.pt"
+    save(obj, src)
+    with zipfile.ZipFile(src) as zf:
+        rezip(src, dst, {n: edit(n, zf.read(n)) for n in zf.namelist()})
+    return dst
+
+
+def test_gpu_saved_tensors_load_on_cpu_and_map_location_sees_the_location(tmp_path):
+    def to_cuda(name, data):
+        return data.replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0")
+
+    path = _rewritten(tmp_path, {"x": fl.from_numpy(np.ones(2, np.float32))}, to_cuda)
+    seen = []
+    for ml in (None, {"cuda:0": "cpu"}, lambda s, loc: seen.append(loc) or s):
+        out = load(path, map_location=ml)
+        assert out["x"].device == fl.device("cpu")
+        np.testing.assert_array_equal(out["x"].numpy(), [1, 1])
+    assert seen == ["cuda:0"]
+
+
+def test_big_endian_checkpoint_loads(tmp_path):
+    value = np.arange(6, dtype=np.float64).reshape(2, 3)
+
+    def to_big_endian(name, data):
+        if name.endswith("byteorder"):
+            return b"big"
+        if "/data/" in name:
+            return np.frombuffer(data, "<f8").astype(">f8").tobytes()
+        return data
+
+    path = _rewritten(tmp_path, {"x": fl.from_numpy(value)}, to_big_endian)
+    out = load(path)
+    assert out["x"].dtype == fl.float64
+    np.testing.assert_array_equal(out["x"].numpy(), value)
