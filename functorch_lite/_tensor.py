@@ -157,7 +157,7 @@ class Tensor:
             )
         if value and not (self.dtype.is_floating_point or self.dtype.is_complex):
             raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients"
+                "only Tensors of floating point dtype can require gradients"
             )
         self._requires_grad = bool(value)
 
@@ -254,10 +254,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous"
-                f" (the tensor has {self.numel()} elements)"
-            )
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         _check_concrete(self, "bool()")
         return bool(self.item())
 

@@ -238,7 +238,7 @@ def eye(n: int, m: int | None = None, *, dtype: DType = None, device: Any = None
 _convert = Op("to", lambda x, *, dtype: x.astype(dtype), saves_inputs=False,
               backward_name="ToCopyBackward0")  # fmt: skip
 _move = Op("to_device", lambda x, *, device: jax.device_put(x, device), saves_inputs=False,
-           backward_name="ToCopyBackward0")  # fmt: skip
+           backward_name="ToCopyBackward0", jit=False)  # fmt: skip
 
 
 def _parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:

@@ -39,6 +39,8 @@ class Op:
         saves_inputs: whether backward needs the inputs' values (drives PyTorch's
             "modified by an inplace operation" check); False for linear ops.
         view: whether the output is a view of input 0 (writes reach the input).
+        jit: run eagerly through ``jax.jit`` (False for ops that must not be jitted,
+            such as placing an array on another device).
     """
 
     __slots__ = ("name", "fn", "jitted", "backward_name", "n_out", "saves_inputs", "view")
@@ -52,6 +54,7 @@ class Op:
         saves_inputs: bool = True,
         view: bool = False,
         backward_name: str | None = None,
+        jit: bool = True,
     ) -> None:
         self.name = name
         self.fn = fn
@@ -60,7 +63,7 @@ class Op:
             for p in inspect.signature(fn).parameters.values()
             if p.kind is inspect.Parameter.KEYWORD_ONLY
         ]
-        self.jitted = jax.jit(fn, static_argnames=static)
+        self.jitted = jax.jit(fn, static_argnames=static) if jit else fn
         self.backward_name = backward_name or f"{_camel(name)}Backward0"
         self.n_out = n_out
         self.saves_inputs = saves_inputs
