@@ -64,6 +64,13 @@ class Digits(VisionDataset):
 
     Raises:
         ImportError: if scikit-learn is not installed.
+
+    Example:
+        >>> from functorch_lite.vision import datasets, transforms
+        >>> train = datasets.Digits(train=True, transform=transforms.ToTensor())
+        >>> image, label = train[0]
+        >>> len(train), tuple(image.shape), label
+        (1438, (1, 8, 8), 0)
     """
 
     classes: ClassVar[list[str]] = [str(i) for i in range(10)]

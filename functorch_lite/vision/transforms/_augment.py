@@ -123,6 +123,14 @@ class RandomCrop(_Transform):
         pad_if_needed: pad an image smaller than ``size`` instead of raising.
         fill: constant for ``padding_mode='constant'`` (a number or one per channel).
         padding_mode: ``constant``, ``edge``, ``reflect`` or ``symmetric``.
+
+    Example:
+        >>> import numpy as np
+        >>> import functorch_lite as torch
+        >>> from functorch_lite.vision.transforms import RandomCrop
+        >>> _ = torch.manual_seed(0)
+        >>> RandomCrop(28, padding=4)(np.zeros((28, 28), dtype=np.uint8)).shape
+        (28, 28)
     """
 
     def __init__(

@@ -81,6 +81,12 @@ class Normalize(_Transform):
         mean: per-channel means.
         std: per-channel standard deviations (none may be zero).
         inplace: overwrite the input tensor instead of returning a new one.
+
+    Example:
+        >>> import functorch_lite as torch
+        >>> from functorch_lite.vision.transforms import Normalize
+        >>> Normalize(mean=(0.5,), std=(0.25,))(torch.ones(1, 2, 2)).tolist()
+        [[[2.0, 2.0], [2.0, 2.0]]]
     """
 
     def __init__(
@@ -108,6 +114,12 @@ class Resize(_Transform):
         interpolation: ``BILINEAR`` (default), ``NEAREST`` or ``BICUBIC``.
         max_size: cap on the longer edge when ``size`` is an int.
         antialias: low-pass filter when shrinking (Tensors; numpy always is).
+
+    Example:
+        >>> import numpy as np
+        >>> from functorch_lite.vision.transforms import Resize
+        >>> Resize(14)(np.zeros((28, 42, 3), dtype=np.uint8)).shape
+        (14, 21, 3)
     """
 
     def __init__(
