@@ -1,5 +1,10 @@
 """Function transforms over Tensors and Modules, computed by JAX (ARCHITECTURE §4)."""
 
+from ._checkpoint import checkpoint as checkpoint
+from ._control_flow import cond as cond
+from ._control_flow import fori_loop as fori_loop
+from ._control_flow import scan as scan
+from ._control_flow import while_loop as while_loop
 from ._func import grad as grad
 from ._func import grad_and_value as grad_and_value
 from ._func import hessian as hessian
@@ -13,6 +18,11 @@ from ._functionalize import stack_module_state as stack_module_state
 from ._vmap import vmap as vmap
 
 __all__ = [
+    "checkpoint",
+    "cond",
+    "fori_loop",
+    "scan",
+    "while_loop",
     "functional_call",
     "grad",
     "grad_and_value",

@@ -26,7 +26,8 @@ import jax.numpy as jnp
 
 from .. import _random, _tensor
 from .._tensor import StateObserver, Tensor, TracedValueError
-from ..autograd._grad_mode import no_grad
+from .._ops._dispatch import Op
+from ..autograd._grad_mode import is_grad_enabled, no_grad
 from ..nn import _module as _nn_module
 from ..nn._module import Module
 
@@ -37,6 +38,8 @@ __all__ = [
     "functional_call",
     "stack_module_state",
     "is_tensor",
+    "record",
+    "randomness",
 ]
 
 Tracer = jax.core.Tracer
@@ -133,12 +136,14 @@ class Scope(StateObserver):
         self.watermark = 0
         self.written: dict[int, Tensor] = {}
         self.before: dict[int, Any] = {}
+        self.reads: dict[int, Tensor] = {}
         self._grad: Any = None
 
     # -- StateObserver hooks (chained to an outer observer, e.g. jit's)
     def read(self, t: Tensor) -> None:
         if t._serial < self.watermark and id(t) not in self.before:
             self.before[id(t)] = _raw(t)
+            self.reads[id(t)] = t
         if self.prev is not None:
             self.prev.read(t)
 
@@ -157,6 +162,8 @@ class Scope(StateObserver):
         self.prev = _tensor.observer
         self.watermark = next(_tensor._serials)
         self.written.clear()
+        self.reads.clear()
+        self.before.clear()
         self._grad = no_grad()
         self._grad.__enter__()
         _tensor.observer = self
@@ -198,6 +205,49 @@ def concrete_errors(name: str) -> Iterator[None]:
         m = re.search(r"with shape (\S+?)[.\s]", str(e))
         shape = m.group(1) if m else "unknown"
         raise TracedValueError(TRACED_VALUE_AT.format(what=name, shape=shape)) from e
+
+
+# ---------------------------------------------------------------- one recorded op
+def record(
+    name: str, compute: Callable[..., list[Any]], inputs: Sequence[Any]
+) -> list[Tensor]:
+    """Run ``compute`` (pure, over the arrays of ``inputs``) as ONE autograd op.
+
+    Control flow and checkpointing hand JAX a whole sub-program (``lax.cond``,
+    ``jax.checkpoint``...). So that ``loss.backward()`` still reaches everything that
+    program used, it is recorded on the tape as a single op whose inputs are
+    ``inputs`` plus the Tensors that require grad which the sub-program read from its
+    closure (model parameters): the engine then gets their gradients from JAX's VJP.
+    """
+    arrays = [x.jax() if isinstance(x, Tensor) else x for x in inputs]
+    scope = Scope(name)
+    with scope:
+        outs = compute(*arrays)
+    if not is_grad_enabled():
+        return [Tensor(o) for o in outs]
+    input_ids = {id(x) for x in inputs}
+    closure = [
+        t for t in scope.reads.values() if t._requires_grad and id(t) not in input_ids
+    ]
+    if not closure and not any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+        return [Tensor(o) for o in outs]
+    n = len(inputs)
+
+    def fn(*args: Any) -> Any:
+        saved = [t._data for t in closure]
+        try:
+            for t, a in zip(closure, args[n:]):
+                t._data = a
+            with no_grad():
+                result = compute(*args[:n])
+        finally:
+            for t, a in zip(closure, saved):
+                t._data = a
+        return tuple(result) if len(outs) != 1 else result[0]
+
+    op = Op(name, fn, n_out=len(outs), backward_name=f"{name.capitalize()}Backward0")
+    result = op(*inputs, *closure)
+    return list(result) if len(outs) != 1 else [result]
 
 
 # ---------------------------------------------------------------- functional_call
