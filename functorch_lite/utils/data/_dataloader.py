@@ -6,7 +6,8 @@ import math
 import multiprocessing
 import os
 import warnings
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 
 from ._collate import default_collate, default_convert, to_tensors
 from ._dataset import Dataset, IterableDataset

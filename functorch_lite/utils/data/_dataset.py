@@ -13,7 +13,8 @@ import bisect
 import itertools
 import math
 import warnings
-from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -58,7 +59,9 @@ class IterableDataset(Dataset[T_co]):
     """
 
     def __iter__(self) -> Iterator[T_co]:
-        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+        raise NotImplementedError(
+            "Subclasses of IterableDataset should implement __iter__."
+        )
 
     def __add__(self, other: Dataset[T_co]) -> ChainDataset[T_co]:  # type: ignore[override]
         return ChainDataset([self, other])
@@ -71,9 +74,8 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         *tensors: Tensors with the same size of the first dimension.
 
     Example:
-        >>> import numpy as np
-        >>> from functorch_lite.utils.data._collate import numpy_to_tensor
-        >>> ds = TensorDataset(numpy_to_tensor(np.zeros((5, 3))), numpy_to_tensor(np.arange(5)))
+        >>> import functorch_lite as torch
+        >>> ds = TensorDataset(torch.zeros(5, 3), torch.arange(5))
         >>> len(ds), ds[1][1].item()
         (5, 1)
     """
@@ -147,7 +149,9 @@ class ConcatDataset(Dataset[T_co]):
     def __getitem__(self, idx: int) -> T_co:
         if idx < 0:
             if -idx > len(self):
-                raise ValueError("absolute value of index should not exceed dataset length")
+                raise ValueError(
+                    "absolute value of index should not exceed dataset length"
+                )
             idx = len(self) + idx
         dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
         if dataset_idx == 0:

@@ -5,7 +5,8 @@ The same fetcher runs in the main process (``num_workers=0``) and in worker proc
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from ._collate import default_collate
 from ._dataset import supports_batch_gather

@@ -9,8 +9,10 @@ Batches arrive as NumPy-level structures (see ``_worker``) and become Tensors he
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import queue
+import time
 import warnings
 from typing import Any
 
@@ -113,7 +115,9 @@ class MultiProcessingDataLoaderIter(BaseDataLoaderIter):
             # Skip tasks of workers that ran dry and will never answer.
             while self._rcvd_idx < self._send_idx:
                 info = self._task_info.get(self._rcvd_idx)
-                if info is not None and (len(info) == 2 or self._workers_status[info[0]]):
+                if info is not None and (
+                    len(info) == 2 or self._workers_status[info[0]]
+                ):
                     break
                 self._task_info.pop(self._rcvd_idx, None)
                 self._rcvd_idx += 1
@@ -148,7 +152,9 @@ class MultiProcessingDataLoaderIter(BaseDataLoaderIter):
         if self._timeout > 0:
             ok, data = self._try_get_data(self._timeout)
             if not ok:
-                raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
+                raise RuntimeError(
+                    f"DataLoader timed out after {self._timeout} seconds"
+                )
             return data
         while True:
             ok, data = self._try_get_data(STATUS_CHECK_INTERVAL)
@@ -180,14 +186,16 @@ class MultiProcessingDataLoaderIter(BaseDataLoaderIter):
         self._index_queues[worker_id].put(None)
         self._workers_status[worker_id] = False
 
-    def _shutdown_workers(self) -> None:
+    def _shutdown_workers(self, grace: float = STATUS_CHECK_INTERVAL) -> None:
+        """Ask every worker to exit; terminate those still running after ``grace`` s."""
         if self._shutdown:
             return
         self._shutdown = True
         for q in self._index_queues:
             q.put(None)
+        deadline = time.monotonic() + grace
         for w in self._workers:
-            w.join(timeout=STATUS_CHECK_INTERVAL)
+            w.join(timeout=max(0.0, deadline - time.monotonic()))
         for w in self._workers:
             if w.is_alive():
                 w.terminate()
@@ -198,7 +206,9 @@ class MultiProcessingDataLoaderIter(BaseDataLoaderIter):
         self._data_queue.close()
 
     def __del__(self) -> None:
-        try:
-            self._shutdown_workers()
-        except Exception:  # interpreter shutdown: queues may already be gone
-            pass
+        # Nobody waits for these workers' output any more; and when the iterator dies
+        # in cyclic GC its queues may already be finalized, so that the exit request
+        # never arrives: do not wait long before terminating. (Interpreter shutdown
+        # may have torn the queues down already: ignore errors.)
+        with contextlib.suppress(Exception):
+            self._shutdown_workers(grace=1.0)

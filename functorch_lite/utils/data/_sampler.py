@@ -11,7 +11,8 @@ not PyTorch's: a seeded run never reproduces torch's exact order.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Generic, Iterable, Iterator, Sequence, Sized, TypeVar
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 

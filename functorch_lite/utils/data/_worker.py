@@ -19,8 +19,9 @@ import queue
 import random
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,13 @@ class ExceptionWrapper:
             # The exception type needs other constructor arguments: fall back, as
             # PyTorch does, to a RuntimeError that still carries the traceback.
             raise RuntimeError(msg) from None
-        raise exception
+        try:
+            raise exception
+        finally:
+            # A local naming the exception would form a cycle through its traceback,
+            # and cyclic GC finalizes the loader's queues before the iterator's
+            # ``__del__`` can tell the workers to stop.
+            del exception
 
 
 class _KeyErrorMessage(str):
