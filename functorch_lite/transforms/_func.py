@@ -104,10 +104,10 @@ class _Pure:
         self, diff: Sequence[list[Any]], has_aux: bool
     ) -> tuple[Any, Any, list[Any]]:
         """Run ``func`` on tracers; returns ``(output, aux, new state arrays)``."""
-        new_args = list(self.args)
-        for k, i in enumerate(self.argnums):
-            new_args[i] = self.rewraps[k](diff[k])
         with self.scope:
+            new_args = list(self.args)  # wrappers made inside: not outside state
+            for k, i in enumerate(self.argnums):
+                new_args[i] = self.rewraps[k](diff[k])
             out = self.func(*new_args, **self.kwargs)
             aux = None
             if has_aux:

@@ -264,10 +264,10 @@ def _vmap_once(
     box: dict[str, Any] = {}
 
     def body(index: Any, mapped: list[Any]) -> Any:
-        wrappers = [Tensor(a) for a in mapped]
-        it = iter(wrappers)
-        new_args = [a.rebuild(it) for a in split]
         with scope, randomness_mode(randomness, index):
+            wrappers = [Tensor(a) for a in mapped]  # created inside: not outside state
+            it = iter(wrappers)
+            new_args = [a.rebuild(it) for a in split]
             out = func(*new_args, **kwargs)
             out_arrays = _outputs_to_arrays(func, out)
             box["state"], state = scope.state_out()
@@ -288,10 +288,12 @@ def _vmap_once(
             out_arrays, updates, state = fn(index, arrays)
         except ValueError as e:
             scope.restore()
-            if "out_axes is None" in str(e) and box.get("state"):
+            msg = str(e)
+            batched_none = "out_axes is None" in msg or "axis spec None" in msg
+            if batched_none and box.get("state"):
                 shapes = [tuple(t.shape) for t in box["state"]]
                 raise RuntimeError(PER_EXAMPLE_STATE.format(shapes=shapes)) from e
-            if "out_axes" in str(e):
+            if "out_axes" in msg:
                 raise ValueError(
                     f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is "
                     f"not compatible with the structure of `outputs`, or is None for an "

@@ -1,0 +1,406 @@
+"""``compile``/``jit``: a stateful PyTorch-style step as ONE compiled XLA program (§3).
+
+``compile(fn)`` turns ``fn(*args)`` — which may close over modules, optimizers and
+schedulers the way a PyTorch script does — into
+``pure(state_arrays, arg_arrays) -> (outputs, new_state_arrays)``, compiles it once per
+guard and writes the new arrays back into the same Tensors after every call.
+
+* Call 1 runs eagerly under a ``Recorder``: it finds the state and lets lazily created
+  state (optimizer moments) come into being.
+* Call 2 traces ``pure`` with every state tensor's array swapped for a tracer; a missed
+  state tensor restarts the trace with it added. The program is cached under a guard:
+  argument shapes/dtypes and static values, ``training`` flags of the modules that ran,
+  and which ``.grad`` slots are ``None``.
+* Later calls: guard check, hand arrays in (written state donated), write arrays back.
+
+Code that cannot be traced (``.item()``, ``if tensor:``) falls back to eager with a
+one-time warning naming the line, or raises with ``fullgraph=True``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import traceback
+import warnings
+from typing import Any, Callable
+
+import jax
+
+from .. import _config
+from .._tensor import Tensor, TracedValueError
+from ..autograd._grad_mode import state as grad_state
+from ._state import MissedState, Recorder, observing
+
+__all__ = ["compile", "jit", "CompiledFunction", "disable"]
+
+_PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GRAPH_BREAK = (
+    "functorch_lite.compile could not trace {where}: {why}\n"
+    "Compiled code cannot read tensor values in Python. Use functorch_lite.cond / "
+    "functorch_lite.where or masking instead of Python `if` on tensors, keep .item(), "
+    ".numpy() and print(tensor) outside the compiled function, or mark a helper with "
+    "functorch_lite.compiler.disable."
+)
+RETRACE_WARNING = (
+    "functorch_lite.compile: {name} was re-traced {n} times; the last re-trace was "
+    "caused by a change of {what}. Each re-trace compiles a new program: keep shapes "
+    "and static arguments stable (or use dynamic=True)."
+)
+MAX_STATE_ROUNDS = 64
+
+
+def _user_location(tb: Any) -> str:
+    """The innermost frame of user code in a traceback (not ours, not JAX's)."""
+    where = "the function"
+    for frame in traceback.extract_tb(tb):
+        fname = os.path.abspath(frame.filename)
+        if fname.startswith(_PKG_DIR) or f"{os.sep}jax{os.sep}" in fname:
+            continue
+        where = f"{frame.filename}:{frame.lineno} ({frame.line})"
+    return where
+
+
+def _is_trace_error(e: BaseException) -> bool:
+    return isinstance(e, (TracedValueError, jax.errors.ConcretizationTypeError,
+                          jax.errors.TracerArrayConversionError,
+                          jax.errors.TracerIntegerConversionError,
+                          jax.errors.TracerBoolConversionError))  # fmt: skip
+
+
+class _Program:
+    """One traced and compiled program for one guard, with its state layout."""
+
+    __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
+                 "out_static", "n_written", "donate")  # fmt: skip
+
+    def __init__(self) -> None:
+        self.jitted: Any = None
+        self.state: list[Tensor] = []
+        self.written: list[bool] = []
+        self.grad_slots: list[Tensor] = []
+        self.grad_none: list[bool] = []
+        self.out_tree: Any = None
+        self.out_static: list[Any] = []
+        self.n_written = 0
+        self.donate = True
+
+
+class CompiledFunction:
+    """The callable returned by ``compile``/``jit``; see the module docstring."""
+
+    def __init__(self, fn: Callable[..., Any], *, static_argnums: tuple[int, ...] = (),
+                 donate_state: bool = True, fullgraph: bool = False,
+                 mode: str | None = None, dynamic: bool | None = None) -> None:  # fmt: skip
+        self.fn = fn
+        self.static_argnums = tuple(static_argnums)
+        self.donate_state = donate_state
+        self.fullgraph = fullgraph
+        self.mode = mode
+        self.dynamic = dynamic
+        self.programs: dict[Any, _Program] = {}
+        self.eager_guards: set[Any] = set()
+        self.participants: list[Any] = []
+        self.discovered: Recorder | None = None
+        self.traces = 0
+        self.last_guard: Any = None
+        self.retrace_causes: list[str] = []
+        self.fallbacks: list[str] = []
+        functools.update_wrapper(self, fn)
+
+    # ------------------------------------------------------------------ guards
+    def _split_args(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[Any], Any, tuple[Any, ...]]:  # noqa: E501
+        dyn_args = tuple(a for i, a in enumerate(args) if i not in self.static_argnums)
+        static_args = tuple(a for i, a in enumerate(args) if i in self.static_argnums)
+        leaves, treedef = jax.tree_util.tree_flatten((dyn_args, kwargs))
+        arrays, spec = [], []
+        for leaf in leaves:
+            if isinstance(leaf, (jax.Array, jax.core.Tracer)):
+                arrays.append(leaf)
+                spec.append((leaf.shape, leaf.dtype))
+            else:
+                spec.append(("static", leaf))
+        return arrays, treedef, (tuple(spec), static_args, str(treedef))
+
+    def _guard(self, arg_key: Any) -> Any:
+        parts = tuple(p._compile_guard() for p in self.participants if hasattr(p, "_compile_guard"))  # noqa: E501
+        return (arg_key, parts, grad_state.enabled)
+
+    # ------------------------------------------------------------------ call
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.discovered is None:
+            return self._discover(args, kwargs)
+        for p in self.participants:
+            sync = getattr(p, "_compile_sync", None)
+            if sync is not None:
+                sync()
+        arrays, treedef, arg_key = self._split_args(args, kwargs)
+        guard = self._guard(arg_key)
+        if guard in self.eager_guards:
+            return self.fn(*args, **kwargs)
+        program = self.programs.get(guard)
+        if program is not None and not self._slots_match(program):
+            program = None
+        if program is None:
+            program = self._trace(guard, args, kwargs, arrays)
+            if program is None:
+                return self.fn(*args, **kwargs)
+        return self._run(program, arrays)
+
+    def _discover(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        rec = Recorder()
+        with observing(rec):
+            out = self.fn(*args, **kwargs)
+        self.discovered = rec
+        self.participants = list(rec.participants.values())
+        return out
+
+    def _slots_match(self, program: _Program) -> bool:
+        ids = {id(t) for t in program.state}
+        for p, was_none in zip(program.grad_slots, program.grad_none):
+            g = p._grad
+            if (g is None) != was_none or (g is not None and id(g) not in ids):
+                return False
+        return True
+
+    def _state_layout(self, tensors: dict[int, Tensor], written: set[int],
+                      slots: dict[int, Tensor]) -> tuple[list[Tensor], list[bool]]:  # fmt: skip
+        for p in slots.values():
+            if p._grad is not None:
+                tensors.setdefault(id(p._grad), p._grad)
+                written.add(id(p._grad))
+        order = sorted(tensors.values(), key=lambda t: (id(t) not in written, t._serial))
+        return order, [id(t) in written for t in order]
+
+    def _trace(self, guard: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+               arrays: list[Any]) -> _Program | None:  # fmt: skip
+        rec0 = self.discovered
+        assert rec0 is not None
+        tensors = dict(rec0.tensors)
+        written = set(rec0.written)
+        slots = dict(rec0.grad_slots)
+        for _ in range(MAX_STATE_ROUNDS):
+            program = _Program()
+            program.state, program.written = self._state_layout(tensors, written, slots)
+            program.grad_slots = list(slots.values())
+            program.grad_none = [p._grad is None for p in program.grad_slots]
+            try:
+                self._compile_program(program, args, kwargs, arrays)
+            except MissedState as missed:
+                t = missed.tensor
+                if missed.grad_slot:
+                    slots[id(t)] = t
+                else:
+                    tensors[id(t)] = t
+                    written.add(id(t))  # conservatively an output too
+                continue
+            except Exception as e:
+                if not _is_trace_error(e):
+                    raise
+                where = _user_location(e.__traceback__)
+                message = GRAPH_BREAK.format(where=where, why=str(e).splitlines()[0])
+                if self.fullgraph:
+                    raise TracedValueError(message) from None
+                warnings.warn(message + "\nRunning this function eagerly instead.", stacklevel=3)  # noqa: E501
+                self.fallbacks.append(where)
+                self.eager_guards.add(guard)
+                return None
+            self._note_trace(guard)
+            self.programs[guard] = program
+            return program
+        raise RuntimeError("functorch_lite.compile: state discovery did not converge")
+
+    def _note_trace(self, guard: Any) -> None:
+        self.traces += 1
+        if self.last_guard is not None:
+            what = _guard_diff(self.last_guard, guard)
+            self.retrace_causes.append(what)
+            if self.traces > _config.RECOMPILE_WARN_LIMIT:
+                name = getattr(self.fn, "__qualname__", repr(self.fn))
+                warnings.warn(RETRACE_WARNING.format(name=name, n=self.traces, what=what), stacklevel=4)  # noqa: E501
+        self.last_guard = guard
+
+    def _compile_program(self, program: _Program, args: tuple[Any, ...],
+                         kwargs: dict[str, Any], arrays: list[Any]) -> None:  # fmt: skip
+        state = program.state
+        slots = program.grad_slots
+        known = {id(t) for t in state}
+        known_grads = {id(p) for p in slots}
+        fn = self.fn
+        static_argnums = self.static_argnums
+        _, treedef, _ = self._split_args(args, kwargs)
+        leaves_template = jax.tree_util.tree_leaves(
+            (tuple(a for i, a in enumerate(args) if i not in static_argnums), kwargs)
+        )
+        static_args = {i: a for i, a in enumerate(args) if i in static_argnums}
+        n_written = sum(program.written)
+        program.n_written = n_written
+        info: dict[str, Any] = {}
+
+        def pure(written_arrays: list[Any], read_arrays: list[Any], arg_arrays: list[Any]) -> Any:
+            saved = [(t._data, t._node, t._out_idx, t._requires_grad, t._version) for t in state]
+            saved_grads = [p._grad for p in slots]
+            try:
+                for t, a in zip(state, list(written_arrays) + list(read_arrays)):
+                    t._data = a
+                it = iter(arg_arrays)
+                leaves = [next(it) if isinstance(x, (jax.Array, jax.core.Tracer)) else x for x in leaves_template]
+                dyn_args, dyn_kwargs = jax.tree_util.tree_unflatten(treedef, leaves)
+                dyn_it = iter(dyn_args)
+                call_args = [static_args[i] if i in static_args else next(dyn_it) for i in range(len(args))]
+                with observing(Recorder(known, known_grads)):
+                    out = fn(*call_args, **dyn_kwargs)
+                out_leaves, out_tree = jax.tree_util.tree_flatten(out)
+                info["out_tree"] = out_tree
+                info["out_static"] = [None if isinstance(x, (jax.Array, jax.core.Tracer)) else x for x in out_leaves]
+                out_arrays = [x for x in out_leaves if isinstance(x, (jax.Array, jax.core.Tracer))]
+                new_written = [t._data for t, w in zip(state, program.written) if w]
+                grads_now = [p._grad for p in slots]
+                info["grad_none_out"] = [g is None for g in grads_now]
+                grad_arrays = [g._data for g in grads_now if g is not None]
+                return out_arrays, new_written, grad_arrays
+            finally:
+                for t, (d, node, idx, rg, ver) in zip(state, saved):
+                    t._data, t._node, t._out_idx, t._requires_grad, t._version = d, node, idx, rg, ver
+                for p, g in zip(slots, saved_grads):
+                    p._grad = g
+
+        donate = (0,) if self.donate_state else ()
+        jitted = jax.jit(pure, donate_argnums=donate)
+        written_arrays = [t._data for t, w in zip(state, program.written) if w]
+        read_arrays = [t._data for t, w in zip(state, program.written) if not w]
+        # Trace and compile now, so that missed state and trace errors surface here.
+        program.jitted = jitted.lower(written_arrays, read_arrays, arrays).compile()
+        program.out_tree = info["out_tree"]
+        program.out_static = info["out_static"]
+        program.grad_none_out = info["grad_none_out"]  # type: ignore[attr-defined]
+        program.donate = self.donate_state
+
+    def _run(self, program: _Program, arrays: list[Any]) -> Any:
+        state = program.state
+        written_arrays, read_arrays = [], []
+        for t, w in zip(state, program.written):
+            (written_arrays if w else read_arrays).append(t._data)
+        if program.donate and len({id(a) for a in written_arrays}) != len(written_arrays):
+            # One array held by two state tensors cannot be donated twice: copy one.
+            seen: set[int] = set()
+            for i, a in enumerate(written_arrays):
+                if id(a) in seen:
+                    written_arrays[i] = a.copy()
+                seen.add(id(a))
+        out_arrays, new_written, grad_arrays = program.jitted(written_arrays, read_arrays, arrays)
+        k = 0
+        for t, w in zip(state, program.written):
+            if w:
+                t._data = new_written[k]
+                t._version += 1
+                k += 1
+        gi = iter(grad_arrays)
+        for p, none in zip(program.grad_slots, program.grad_none_out):  # type: ignore[attr-defined]
+            if none:
+                p._grad = None
+                continue
+            g = next(gi)
+            if p._grad is None:
+                p._grad = Tensor(g)
+            elif p._grad._data is not g:
+                p._grad._data = g
+        ai = iter(out_arrays)
+        leaves = [Tensor(next(ai)) if s is None else s for s in program.out_static]
+        return jax.tree_util.tree_unflatten(program.out_tree, leaves)
+
+
+def _guard_diff(old: Any, new: Any) -> str:
+    (old_args, old_parts, old_grad), (new_args, new_parts, new_grad) = old, new
+    if old_args[0] != new_args[0]:
+        for i, (a, b) in enumerate(zip(old_args[0], new_args[0])):
+            if a != b:
+                return f"argument leaf {i}: {a} -> {b} (shape/dtype or static value)"
+        return "the number of arguments"
+    if old_args[1:] != new_args[1:]:
+        return "static arguments"
+    if old_parts != new_parts:
+        return "module training flags (train()/eval())"
+    if old_grad != new_grad:
+        return "grad mode (no_grad)"
+    return "the .grad slots (None vs tensor) or the state layout"
+
+
+def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None = None,
+            backend: str = "xla", mode: str | None = None, options: dict[str, Any] | None = None,
+            disable: bool = False) -> Any:  # fmt: skip  # noqa: A001
+    """``torch.compile``: compile a function (or a Module's forward) into one XLA program.
+
+    Usable as ``compile(fn)``, ``@compile`` and ``@compile(fullgraph=True)``. A Module
+    returns a module sharing its state whose calls run compiled.
+    """
+    if model is None:
+        return functools.partial(compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend,
+                                 mode=mode, options=options, disable=disable)  # fmt: skip
+    if disable:
+        return model
+    from ..nn import Module
+
+    if isinstance(model, Module):
+        from ._compiled_module import CompiledModule
+
+        return CompiledModule(model, fullgraph=fullgraph, dynamic=dynamic, mode=mode)
+    return CompiledFunction(model, fullgraph=fullgraph, dynamic=dynamic, mode=mode)
+
+
+def jit(fn: Callable[..., Any] | None = None, *, static_argnums: int | tuple[int, ...] = (),
+        donate_state: bool = True) -> Any:  # fmt: skip
+    """``functorch_lite.jit``: like ``compile`` with JAX-style ``static_argnums``.
+
+    Raises instead of falling back to eager when the function cannot be traced.
+    """
+    if fn is None:
+        return functools.partial(jit, static_argnums=static_argnums, donate_state=donate_state)
+    nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    return CompiledFunction(fn, static_argnums=nums, donate_state=donate_state, fullgraph=True)
+
+
+def disable(fn: Callable[..., Any] | None = None, recursive: bool = True) -> Any:
+    """``torch.compiler.disable``: run ``fn`` eagerly even inside a compiled function.
+
+    Inside a trace the call becomes a host callback (``jax.pure_callback``) that runs
+    ``fn`` on concrete arrays; its output shapes come from the last eager run with the
+    same input shapes (the discovery call provides one). No gradient flows through it.
+    """
+    if fn is None:
+        return functools.partial(disable, recursive=recursive)
+    shapes: dict[Any, Any] = {}
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
+        traced = any(isinstance(x, jax.core.Tracer) for x in leaves)
+        key = tuple((x.shape, str(x.dtype)) if hasattr(x, "shape") else ("s", repr(x)) for x in leaves)
+        if not traced:
+            out = fn(*args, **kwargs)
+            shapes[key] = jax.tree_util.tree_map(
+                lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype) if hasattr(x, "shape") else x, out
+            )
+            return out
+        if key not in shapes:
+            raise TracedValueError(
+                f"{getattr(fn, '__qualname__', fn)} is marked compiler.disable but was first "
+                "called inside a trace with these input shapes; call the compiled function "
+                "once eagerly (its first call is eager) or call the helper outside it."
+            )
+        array_pos = [i for i, x in enumerate(leaves) if isinstance(x, (jax.Array, jax.core.Tracer))]
+
+        def host(*arrs: Any) -> Any:
+            vals = list(leaves)
+            for i, a in zip(array_pos, arrs):
+                vals[i] = a
+            a2, k2 = jax.tree_util.tree_unflatten(treedef, vals)
+            res = fn(*a2, **k2)
+            return jax.tree_util.tree_map(lambda x: x.jax() if isinstance(x, Tensor) else x, res)
+
+        result_shape = jax.tree_util.tree_map(
+            lambda x: x, shapes[key], is_leaf=lambda x: isinstance(x, jax.ShapeDtypeStruct)
+        )
+        return jax.pure_callback(host, result_shape, *[leaves[i] for i in array_pos])
+
+    return wrapper
