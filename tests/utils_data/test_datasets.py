@@ -35,12 +35,26 @@ def test_tensor_dataset_size_mismatch() -> None:
         fud.TensorDataset(to_ours(np.zeros(3)), to_ours(np.zeros(4)))
 
 
-def test_tensor_dataset_batch_gather_follows_in_place_updates() -> None:
+def test_tensor_dataset_batches_follow_in_place_updates() -> None:
     x, y = _pair()
     ds = fud.TensorDataset(to_ours(x), to_ours(y))
-    first = ds.get_batch([0, 1])[1].array.copy()
-    ds.tensors[1].add_(10)  # rebinds the tensor's array: the numpy views must follow
-    np.testing.assert_array_equal(ds.get_batch([0, 1])[1].array, first + 10)
+    loader = fud.DataLoader(ds, batch_size=2)
+    first = next(iter(loader))[1].numpy()
+    ds.tensors[1].add_(10)  # rebinds the tensor's array: batches must see it
+    np.testing.assert_array_equal(next(iter(loader))[1].numpy(), first + 10)
+
+
+def test_tensor_dataset_out_of_range_index_matches_torch() -> None:
+    x, y = _pair()
+    with pytest.raises(IndexError) as theirs:
+        list(
+            tud.DataLoader(tud.TensorDataset(to_torch(x)), sampler=[1, 6], batch_size=2)
+        )
+    with pytest.raises(IndexError) as ours:
+        list(
+            fud.DataLoader(fud.TensorDataset(to_ours(x)), sampler=[1, 6], batch_size=2)
+        )
+    assert str(ours.value) == str(theirs.value)
 
 
 class _Range(fud.Dataset[int]):

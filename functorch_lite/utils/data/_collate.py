@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._ops._join import stack
 from ..._tensor import Tensor
 from ._worker import in_jax_free_worker
 
@@ -56,12 +57,10 @@ def tensor_to_numpy(t: Tensor) -> np.ndarray:
 def _stack_tensors(batch: list[Tensor]) -> Any:
     if in_jax_free_worker():
         return AsTensor(_np_stack([tensor_to_numpy(t) for t in batch]))
-    import functorch_lite
-
     shapes = {tuple(t.shape) for t in batch}
     if len(shapes) > 1:
         _raise_unequal([tuple(t.shape) for t in batch])
-    return functorch_lite.stack(batch, 0)
+    return stack(batch, 0)
 
 
 def _raise_unequal(shapes: list[tuple[int, ...]]) -> None:

@@ -1,15 +1,15 @@
 """Datasets: ``torch.utils.data.dataset``.
 
-``TensorDataset`` keeps, besides its Tensors, NumPy views of their arrays. They serve
-two purposes: a forked DataLoader worker indexes them instead of the Tensors (JAX must
-not run after ``fork``, see ``_worker``), and ``DataLoader`` gathers a whole batch with
-one fancy-index per tensor instead of indexing item by item and stacking
-(:meth:`TensorDataset.get_batch`).
+``DataLoader`` gathers a whole ``TensorDataset`` batch with one fancy-index per tensor
+instead of indexing item by item and stacking (:meth:`TensorDataset.get_batch`). A
+forked DataLoader worker must not run JAX (see ``_worker``): there ``TensorDataset``
+indexes NumPy views of its tensors' arrays, made by the parent before forking.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import warnings
@@ -21,7 +21,7 @@ import numpy as np
 from ..._tensor import Tensor
 from ._collate import AsTensor
 from ._sampler import numpy_rng
-from ._worker import in_jax_free_worker
+from ._worker import get_worker_info, in_jax_free_worker
 
 __all__ = [
     "Dataset",
@@ -107,10 +107,24 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
             return tuple(a[index] for a in self.numpy_arrays())
         return tuple(t[index] for t in self.tensors)
 
-    def get_batch(self, indices: Sequence[int]) -> list[AsTensor]:
-        """``default_collate([self[i] for i in indices])`` with one gather per tensor."""
-        idx = np.asarray(indices, dtype=np.intp)
-        return [AsTensor(a[idx]) for a in self.numpy_arrays()]
+    def get_batch(self, indices: Sequence[int]) -> list[Any]:
+        """``default_collate([self[i] for i in indices])`` with one gather per tensor.
+
+        In the main process the gather is one compiled call on the tensors' arrays
+        (no host round trip); in a worker it indexes the NumPy views.
+        """
+        idx = np.asarray(indices, dtype=np.int64)
+        n = len(self)
+        if idx.size and (idx.max() >= n or idx.min() < -n):
+            # JAX clamps out-of-range gathers silently: check first, as PyTorch does.
+            bad = int(idx[(idx >= n) | (idx < -n)][0])
+            raise IndexError(
+                f"index {bad} is out of bounds for dimension 0 with size {n}"
+            )
+        if get_worker_info() is not None:
+            return [AsTensor(a[idx]) for a in self.numpy_arrays()]
+        arrays = tuple(t.jax() for t in self.tensors)
+        return [Tensor(a) for a in _gather_rows(arrays, idx)]
 
     def __len__(self) -> int:
         return self.tensors[0].size(0)
@@ -118,6 +132,18 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     def __getstate__(self) -> dict[str, Any]:
         # The numpy views are a cache of the tensors: do not pickle the data twice.
         return {"tensors": self.tensors, "_arrays": None, "_sources": ()}
+
+
+@functools.cache
+def _compiled_gather() -> Any:
+    import jax
+
+    return jax.jit(lambda arrays, index: tuple(a[index] for a in arrays))
+
+
+def _gather_rows(arrays: tuple[Any, ...], index: np.ndarray) -> tuple[Any, ...]:
+    """``a[index]`` for every array, in one compiled call (one per batch shape)."""
+    return _compiled_gather()(arrays, index)
 
 
 class ConcatDataset(Dataset[T_co]):
