@@ -54,7 +54,7 @@ def tensor_to_numpy(t: Tensor) -> np.ndarray:
     return np.asarray(t.jax())
 
 
-def _stack_tensors(batch: list[Tensor]) -> Any:
+def _stack_tensors(batch: Sequence[Tensor]) -> Any:
     if in_jax_free_worker():
         return AsTensor(_np_stack([tensor_to_numpy(t) for t in batch]))
     shapes = {tuple(t.shape) for t in batch}
@@ -72,7 +72,7 @@ def _raise_unequal(shapes: list[tuple[int, ...]]) -> None:
     )
 
 
-def _np_stack(arrays: list[np.ndarray]) -> np.ndarray:
+def _np_stack(arrays: Sequence[np.ndarray]) -> np.ndarray:
     try:
         return np.stack(arrays)
     except ValueError:
@@ -87,6 +87,7 @@ def collate_numpy(batch: Sequence[Any]) -> Any:
     numpy scalar, float, int, str/bytes, mapping, namedtuple, sequence.
     """
     elem = batch[0]
+    elem_type: Any = type(elem)  # rebuilt containers keep the user's type
     if isinstance(elem, Tensor):
         return _stack_tensors(batch)
     if isinstance(elem, np.ndarray):
@@ -113,11 +114,11 @@ def collate_numpy(batch: Sequence[Any]) -> Any:
             clone.update(collated)
             return clone
         try:
-            return type(elem)(collated)
+            return elem_type(collated)
         except TypeError:  # the mapping type cannot be built from a dict
             return collated
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return type(elem)(*(collate_numpy(s) for s in zip(*batch)))
+        return elem_type(*(collate_numpy(s) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if not all(len(e) == size for e in batch):
@@ -128,11 +129,11 @@ def collate_numpy(batch: Sequence[Any]) -> Any:
             return [collate_numpy(s) for s in transposed]  # PyTorch returns a list
         try:
             if isinstance(elem, collections.abc.MutableSequence):
-                clone = copy.copy(elem)
+                clone: Any = copy.copy(elem)
                 for i, samples in enumerate(transposed):
                     clone[i] = collate_numpy(samples)
                 return clone
-            return type(elem)([collate_numpy(s) for s in transposed])
+            return elem_type([collate_numpy(s) for s in transposed])
         except TypeError:  # the sequence type cannot be built from a list
             return [collate_numpy(s) for s in transposed]
     raise TypeError(DEFAULT_COLLATE_ERR.format(type(elem)))
@@ -226,7 +227,7 @@ def convert_numpy(data: Any) -> Any:
             clone.update(converted)
             return clone
         try:
-            return type(data)(converted)
+            return type(data)(converted)  # type: ignore[call-arg]
         except TypeError:
             return converted
     if isinstance(data, tuple) and hasattr(data, "_fields"):

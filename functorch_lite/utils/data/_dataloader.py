@@ -6,8 +6,8 @@ import math
 import multiprocessing
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sized
+from typing import Any, Generic, TypeVar, cast
 
 from ._collate import default_collate, default_convert, to_tensors
 from ._dataset import Dataset, IterableDataset
@@ -183,9 +183,9 @@ class DataLoader(Generic[T_co]):
             if self._dataset_kind == "iterable":
                 sampler = _InfiniteConstantSampler()
             elif shuffle:
-                sampler = RandomSampler(dataset, generator=generator)
+                sampler = RandomSampler(cast(Sized, dataset), generator=generator)
             else:
-                sampler = SequentialSampler(dataset)
+                sampler = SequentialSampler(cast(Sized, dataset))
         if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
 
@@ -280,7 +280,7 @@ class DataLoader(Generic[T_co]):
         if self._dataset_kind == "iterable":
             # PyTorch: len(IterableDataset) per worker replica is the user's business;
             # the loader's length is derived from it and a warning fires if exceeded.
-            length = self._IterableDataset_len_called = len(self.dataset)
+            length = self._IterableDataset_len_called = len(cast(Sized, self.dataset))
             if self.batch_size is not None:
                 if self.drop_last:
                     length = length // self.batch_size

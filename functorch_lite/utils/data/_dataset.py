@@ -14,7 +14,7 @@ import itertools
 import math
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 
@@ -105,7 +105,8 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     def __getitem__(self, index: Any) -> tuple[Any, ...]:
         if in_jax_free_worker():
             return tuple(a[index] for a in self.numpy_arrays())
-        return tuple(t[index] for t in self.tensors)
+        # Tensor indexing is installed by the op registry: invisible to mypy.
+        return tuple(cast(Any, t)[index] for t in self.tensors)
 
     def get_batch(self, indices: Sequence[int]) -> list[Any]:
         """``default_collate([self[i] for i in indices])`` with one gather per tensor.

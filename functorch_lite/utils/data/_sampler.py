@@ -240,7 +240,7 @@ class BatchSampler(Sampler[list[int]]):
     """
 
     def __init__(
-        self, sampler: Sampler[int] | Iterable[int], batch_size: int, drop_last: bool
+        self, sampler: Sampler[Any] | Iterable[Any], batch_size: int, drop_last: bool
     ) -> None:
         if (
             not isinstance(batch_size, int)
