@@ -33,8 +33,20 @@ class StateObserver:
     """
 
     def read(self, t: Tensor) -> None: ...
-    def write(self, t: Tensor) -> None: ...
-    def write_grad(self, t: Tensor) -> None: ...
+
+    def write(self, t: Tensor) -> None:
+        """Called just BEFORE ``t``'s array (and history) is replaced."""
+    def read_grad(self, t: Tensor) -> None: ...
+    def write_grad(self, t: Tensor) -> None:
+        """Called just BEFORE ``t.grad`` is replaced."""
+
+    def participate(self, obj: Any) -> None:
+        """A stateful object took part (a Module called, an optimizer stepped).
+
+        It may define ``_compile_guard()`` (a hashable value that selects the compiled
+        program, e.g. ``training`` flags) and ``_compile_sync()`` (run before every
+        compiled call, e.g. to copy Python hyperparameters into state tensors).
+        """
 
 
 #: The active observer, or None (checked on the hot path: keep it a module global).
@@ -167,6 +179,8 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
+        if observer is not None:
+            observer.read_grad(self)
         return self._grad
 
     @grad.setter
@@ -176,9 +190,9 @@ class Tensor:
                 f"assigned grad has data of a different size: expected "
                 f"{tuple(self.shape)}, got {tuple(value.shape)}"
             )
-        self._grad = value
         if observer is not None:
-            observer.write_grad(self)
+            observer.write_grad(self)  # before the change: observers may snapshot
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:
@@ -205,10 +219,10 @@ class Tensor:
 
     def _rebind(self, new: Any) -> None:
         """Replace this tensor's array in place (no autograd): the in-place primitive."""
+        if observer is not None:
+            observer.write(self)  # before the change: observers may snapshot
         self._data = new
         self._version += 1
-        if observer is not None:
-            observer.write(self)
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """``Tensor.numpy``: a numpy view of the array where JAX allows (read-only).

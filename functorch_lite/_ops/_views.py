@@ -132,22 +132,22 @@ def assign(self: Tensor, result: Tensor) -> None:
         track = _grad_state.enabled and (root._requires_grad or result._requires_grad)
         if track:
             new_root = dispatch(copy_slices, (root, result), {"chain": self._chain})
+            if _tensor.observer is not None:
+                _tensor.observer.write(root)
             root._data = new_root._data
             root._node, root._out_idx = new_root._node, new_root._out_idx
             root._requires_grad = True
             root._version += 1
-            if _tensor.observer is not None:
-                _tensor.observer.write(root)
         else:
             write_through(self, result._data)
         return
+    if _tensor.observer is not None:
+        _tensor.observer.write(self)
     self._data = result._data
     self._version += 1
     if result._requires_grad and _grad_state.enabled:
         self._node, self._out_idx = result._node, result._out_idx
         self._requires_grad = True
-    if _tensor.observer is not None:
-        _tensor.observer.write(self)
 
 
 def _expand_cast(x: Any, *, shape: tuple[int, ...], dtype: Any) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 
 import jax
 
+from .. import _tensor as _core_tensor
 from .. import _dtype
 from .._device import to_jax_device
 from .._tensor import Tensor
@@ -727,6 +728,9 @@ class Module:
         return handle
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _core_tensor.observer is not None:
+            # A compile transform is discovering state: train()/eval() selects a program.
+            _core_tensor.observer.participate(self)
         d = self.__dict__
         if not (d["_forward_hooks"] or d["_forward_pre_hooks"] or d["_backward_hooks"]
                 or d["_backward_pre_hooks"]):  # fmt: skip
@@ -763,6 +767,10 @@ class Module:
         return result
 
     _call_impl = __call__
+
+    def _compile_guard(self) -> bool:
+        """What selects this module's compiled program: its ``training`` flag."""
+        return self.training
 
     # ------------------------------------------------------------ repr
     def extra_repr(self) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 import jax
 
+from .. import _tensor as _core_tensor
 from ._core import Tensor, enable_grad, no_grad
 from ._optimizer import Optimizer
 from ._rules._common import compiled_update, scalar
@@ -69,6 +70,39 @@ class RuleOptimizer(Optimizer):
         """The rule's structural flags for ``group`` (static: part of the cache key)."""
         raise NotImplementedError
 
+    def _hyper_state(self, group: dict[str, Any]) -> Any:
+        """The group's hyperparameters as float32 scalars held in state Tensors.
+
+        Schedulers change Python floats in ``param_groups``; a compiled step must see
+        the new values without recompiling (ARCHITECTURE §3). So each group keeps one
+        Tensor per hyperparameter, refreshed from the floats when they change: in
+        ``step`` eagerly, and by ``_compile_sync`` before every compiled call — inside
+        the compiled program those Tensors are inputs, not constants.
+        """
+        cache = self.__dict__.setdefault("_hyper_cache", {})
+        key = tuple(
+            (k, v.jax() if isinstance(v, Tensor) else v)
+            for k, v in group.items()
+            if k not in ("params", "param_names")
+        )
+        entry = cache.get(id(group))
+        if entry is None or not _same(entry[0], key):
+            values = self._hyper(group)
+            if entry is None:
+                entry = (key, type(values)(*(Tensor(v) for v in values)))
+            else:
+                for t, v in zip(entry[1], values):
+                    t._rebind(v)
+                entry = (key, entry[1])
+            cache[id(group)] = entry
+        return type(entry[1])(*(t.jax() for t in entry[1]))
+
+    def _compile_sync(self) -> None:
+        """Run before each compiled call: copy changed hyperparameters into state."""
+        for group in self.param_groups:
+            if "_hyper_cache" in self.__dict__ and id(group) in self._hyper_cache:
+                self._hyper_state(group)
+
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform a single optimization step (``torch.optim.Optimizer.step``).
 
@@ -81,6 +115,8 @@ class RuleOptimizer(Optimizer):
         """
         for hook in list(self._step_pre_hooks.values()):
             hook(self, (closure,), {})
+        if _core_tensor.observer is not None:
+            _core_tensor.observer.participate(self)
         loss = None
         if closure is not None:
             with enable_grad():
@@ -116,7 +152,7 @@ class RuleOptimizer(Optimizer):
             [p.grad.jax() for p in params],  # type: ignore[union-attr]
             state,
             [p.jax() for p in params],
-            self._hyper(group),
+            self._hyper_state(group),
         )
         for i, (p, st) in enumerate(zip(params, states, strict=True)):
             p._rebind(new_params[i])
@@ -129,3 +165,18 @@ class RuleOptimizer(Optimizer):
                 else:
                     st[f] = Tensor(value)
                     self.state[p] = st
+
+
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Hyperparameter keys equal (Tensor-valued entries compare by identity)."""
+    if len(a) != len(b):
+        return False
+    for (ka, va), (kb, vb) in zip(a, b):
+        if ka != kb:
+            return False
+        if isinstance(va, jax.Array) or isinstance(vb, jax.Array):
+            if va is not vb:
+                return False
+        elif va != vb:
+            return False
+    return True

@@ -23,7 +23,8 @@ import functools
 import os
 import traceback
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 
@@ -72,7 +73,7 @@ class _Program:
     """One traced and compiled program for one guard, with its state layout."""
 
     __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
-                 "out_static", "n_written", "donate")  # fmt: skip
+                 "out_static", "n_written", "donate", "grad_none_out")  # fmt: skip
 
     def __init__(self) -> None:
         self.jitted: Any = None
@@ -84,6 +85,7 @@ class _Program:
         self.out_static: list[Any] = []
         self.n_written = 0
         self.donate = True
+        self.grad_none_out: list[bool] = []
 
 
 class CompiledFunction:
@@ -187,10 +189,9 @@ class CompiledFunction:
             try:
                 self._compile_program(program, args, kwargs, arrays)
             except MissedState as missed:
-                t = missed.tensor
-                if missed.grad_slot:
+                for t in missed.grad_slots:
                     slots[id(t)] = t
-                else:
+                for t in missed.tensors:
                     tensors[id(t)] = t
                     written.add(id(t))  # conservatively an output too
                 continue
@@ -243,13 +244,17 @@ class CompiledFunction:
             try:
                 for t, a in zip(state, list(written_arrays) + list(read_arrays)):
                     t._data = a
+                # Start the recorder before the argument Tensors are rebuilt, so they
+                # count as new, not as state.
+                recorder = Recorder(known, known_grads)
                 it = iter(arg_arrays)
                 leaves = [next(it) if isinstance(x, (jax.Array, jax.core.Tracer)) else x for x in leaves_template]
                 dyn_args, dyn_kwargs = jax.tree_util.tree_unflatten(treedef, leaves)
                 dyn_it = iter(dyn_args)
                 call_args = [static_args[i] if i in static_args else next(dyn_it) for i in range(len(args))]
-                with observing(Recorder(known, known_grads)):
+                with observing(recorder):
                     out = fn(*call_args, **dyn_kwargs)
+                recorder.check_complete()
                 out_leaves, out_tree = jax.tree_util.tree_flatten(out)
                 info["out_tree"] = out_tree
                 info["out_static"] = [None if isinstance(x, (jax.Array, jax.core.Tracer)) else x for x in out_leaves]
@@ -260,6 +265,8 @@ class CompiledFunction:
                 grad_arrays = [g._data for g in grads_now if g is not None]
                 return out_arrays, new_written, grad_arrays
             finally:
+                if "recorder" in locals():
+                    recorder.restore_missed()
                 for t, (d, node, idx, rg, ver) in zip(state, saved):
                     t._data, t._node, t._out_idx, t._requires_grad, t._version = d, node, idx, rg, ver
                 for p, g in zip(slots, saved_grads):

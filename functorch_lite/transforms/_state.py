@@ -20,12 +20,12 @@ from .._tensor import StateObserver, Tensor, ViewTensor
 
 
 class MissedState(Exception):
-    """A pre-existing tensor was touched during a trace without being a state input."""
+    """Pre-existing tensors were touched during a trace without being state inputs."""
 
-    def __init__(self, tensor: Tensor, grad_slot: bool) -> None:
+    def __init__(self, tensors: list[Tensor], grad_slots: list[Tensor]) -> None:
         super().__init__("state discovered during tracing")
-        self.tensor = tensor
-        self.grad_slot = grad_slot
+        self.tensors = tensors
+        self.grad_slots = grad_slots
 
 
 def _root(t: Tensor) -> Tensor:
@@ -43,13 +43,34 @@ class Recorder(StateObserver):
         self.written: dict[int, Tensor] = {}
         self.grad_slots: dict[int, Tensor] = {}
         self.participants: dict[int, Any] = {}
+        self.missed: dict[int, Tensor] = {}
+        self.missed_slots: dict[int, Tensor] = {}
+        self._snapshots: list[tuple[Any, ...]] = []
+        self._grad_snapshots: list[tuple[Tensor, Any]] = []
+
+    def restore_missed(self) -> None:
+        """Undo what a discarded trace did to tensors that were not state inputs."""
+        for t, data, node, idx, rg, ver in self._snapshots:
+            t._data, t._node, t._out_idx, t._requires_grad, t._version = data, node, idx, rg, ver
+        for t, g in self._grad_snapshots:
+            t._grad = g
+
+    def check_complete(self) -> None:
+        """Raise ``MissedState`` listing every state input the trace lacked."""
+        if self.missed or self.missed_slots:
+            raise MissedState(list(self.missed.values()), list(self.missed_slots.values()))
 
     def _touch(self, t: Tensor, write: bool) -> None:
         t = _root(t)
         if t._serial >= self.start:
             return
         if self.known is not None and id(t) not in self.known:
-            raise MissedState(t, grad_slot=False)
+            # Keep tracing (the value is used as a constant in a trace that will be
+            # discarded) so that one restart picks up every missed tensor at once.
+            if id(t) not in self.missed:
+                self.missed[id(t)] = t
+                self._snapshots.append((t, t._data, t._node, t._out_idx, t._requires_grad, t._version))  # noqa: E501
+            return
         self.tensors[id(t)] = t
         if write:
             self.written[id(t)] = t
@@ -64,7 +85,10 @@ class Recorder(StateObserver):
         if t._serial >= self.start:
             return
         if self.known_grads is not None and id(t) not in self.known_grads:
-            raise MissedState(t, grad_slot=True)
+            if id(t) not in self.missed_slots:
+                self.missed_slots[id(t)] = t
+                self._grad_snapshots.append((t, t._grad))
+            return
         self.grad_slots[id(t)] = t
 
     def read_grad(self, t: Tensor) -> None:
