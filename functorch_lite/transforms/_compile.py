@@ -73,7 +73,8 @@ class _Program:
     """One traced and compiled program for one guard, with its state layout."""
 
     __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
-                 "out_static", "n_written", "donate", "grad_none_out")  # fmt: skip
+                 "out_static", "n_written", "donate", "grad_none_out", "jit_fn",
+                 "example_args")  # fmt: skip
 
     def __init__(self) -> None:
         self.jitted: Any = None
@@ -86,6 +87,10 @@ class _Program:
         self.n_written = 0
         self.donate = True
         self.grad_none_out: list[bool] = []
+        #: The ``jax.jit`` of the pure function (``.trace``/``.lower`` for inspection).
+        self.jit_fn: Any = None
+        #: ``(written_state, read_state, arg_arrays)`` as ``jax.ShapeDtypeStruct``s.
+        self.example_args: Any = None
 
 
 class CompiledFunction:
@@ -278,6 +283,10 @@ class CompiledFunction:
         read_arrays = [t._data for t, w in zip(state, program.written) if not w]
         # Trace and compile now, so that missed state and trace errors surface here.
         program.jitted = jitted.lower(written_arrays, read_arrays, arrays).compile()
+        program.jit_fn = jitted
+        program.example_args = jax.tree_util.tree_map(
+            lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype), (written_arrays, read_arrays, arrays)
+        )
         program.out_tree = info["out_tree"]
         program.out_static = info["out_static"]
         program.grad_none_out = info["grad_none_out"]  # type: ignore[attr-defined]
