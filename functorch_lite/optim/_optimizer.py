@@ -46,14 +46,14 @@ def _typename(obj: Any) -> str:
 
 
 def _as_state_array(value: Any) -> jax.Array:
-    """A loaded state value as a fresh array (our Tensor, numpy or JAX array).
+    """A loaded state value (our Tensor, numpy or JAX array) as a JAX array.
 
-    The copy matters: optimizer state is donated to the compiled update, so it must
-    not share buffers with the caller's state dict.
+    Sharing a Tensor's array is safe: arrays are immutable and the update never
+    donates its inputs.
     """
     if isinstance(value, Tensor):
-        value = value.jax()
-    return jnp.array(value, copy=True)
+        return value.jax()
+    return jnp.asarray(value)
 
 
 class Optimizer:

@@ -27,6 +27,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 Array = jax.Array
 
@@ -35,10 +36,10 @@ __all__ = ["Array", "c", "compiled_update", "lerp", "scalar"]
 
 @functools.cache
 def _compiled(update: Callable[..., Any], static: tuple[tuple[str, Any], ...]) -> Any:
-    # Donate the optimizer state (argument 1): its arrays are owned by the optimizer
-    # alone, so XLA may update them in place. Parameters are not donated: the autograd
-    # tape or a user's `p.detach()` may still hold the parameter's array.
-    return jax.jit(functools.partial(update, **dict(static)), donate_argnums=(1,))
+    # No buffer donation: arrays are immutable and freely shared in this codebase
+    # (`copy.deepcopy(opt.state_dict())`, `t.detach()` and the autograd tape alias
+    # them), so donating the state would delete arrays that other Tensors still hold.
+    return jax.jit(functools.partial(update, **dict(static)))
 
 
 def compiled_update(update: Callable[..., Any], **static: Any) -> Any:
@@ -65,8 +66,14 @@ def lerp(start: Array, end: Array, weight: Array) -> Array:
     )
 
 
-def scalar(value: Any) -> Array:
-    """A hyperparameter as a 0-d float64 array (float32 if JAX's x64 mode is off)."""
+def scalar(value: Any) -> Any:
+    """A hyperparameter as a 0-d float64 array (float32 if JAX's x64 mode is off).
+
+    A Python number becomes a numpy scalar array: ``jit`` transfers it in its C++
+    fast path, where ``jnp.asarray`` would cost a primitive dispatch per value.
+    """
+    if isinstance(value, (int, float)):
+        return np.asarray(value, dtype=_SCALAR_DTYPE())
     return jnp.asarray(value, dtype=_SCALAR_DTYPE()).reshape(())
 
 
