@@ -19,7 +19,7 @@ import torch.utils.data as tud
 from conftest import assert_same_structure, generator, to_ours, to_torch
 
 import functorch_lite.utils.data as fud
-from functorch_lite.utils.data import _multiprocess
+from functorch_lite.utils.data import _multiprocess, _worker
 
 pytestmark = pytest.mark.filterwarnings("ignore:os.fork:RuntimeWarning")
 
@@ -297,6 +297,26 @@ class TensorItems(fud.Dataset[Any]):
 
     def __getitem__(self, i: int) -> Any:
         return to_ours(np.full((2,), i, np.float32)) * 2
+
+
+class JaxItems(fud.Dataset[Any]):
+    """Compiles a new JAX computation in ``__getitem__`` (an odd shape, never cached)."""
+
+    def __len__(self) -> int:
+        return 4
+
+    def __getitem__(self, i: int) -> Any:
+        return (to_ours(np.full((3, 17), i, np.float32)) * 3 + 1).sum()
+
+
+def test_jax_in_forked_worker_is_an_error_not_a_hang(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_worker, "JAX_HANG_SECONDS", 1.0)  # read by the forked worker
+    it = iter(fud.DataLoader(JaxItems(), batch_size=2, num_workers=1))
+    with pytest.raises(RuntimeError, match=r"stuck for \d+ s inside JAX"):
+        next(it)
+    it._shutdown_workers()
 
 
 @pytest.mark.slow

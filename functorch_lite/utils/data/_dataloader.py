@@ -57,7 +57,8 @@ class DataLoader(Generic[T_co]):
     of it) index NumPy views of their tensors in workers. A dataset whose
     ``__getitem__`` itself runs functorch_lite ops must pass
     ``multiprocessing_context='spawn'`` (or ``'forkserver'``): fresh processes may use
-    JAX, at the price of pickling the dataset and a slower start. Workers seed
+    JAX, at the price of pickling the dataset and a slower start. (A forked worker
+    found stuck inside JAX for 5 s raises a ``RuntimeError`` saying so, not a hang.) Workers seed
     Python's ``random`` and NumPy's global generator; functorch_lite's generator is
     not reseeded there (that would need JAX).
 

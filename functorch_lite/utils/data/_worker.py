@@ -18,6 +18,8 @@ import os
 import queue
 import random
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +31,17 @@ __all__ = ["WorkerInfo", "get_worker_info"]
 
 # How often a blocked worker wakes up to check that its parent is still alive.
 STATUS_CHECK_INTERVAL = 5.0
+# A forked worker stuck this long inside JAX is deadlocked (see module docstring).
+JAX_HANG_SECONDS = 5.0
+
+JAX_IN_FORKED_WORKER = (
+    "DataLoader worker process {worker_id} has been stuck for {seconds:.0f} s inside "
+    "JAX. JAX cannot run in a worker forked from a process where JAX is running (it "
+    "deadlocks), so workers are forked to work in NumPy only. Either return NumPy "
+    "arrays / Python numbers from the dataset (collation turns them into Tensors in "
+    "the main process), or pass multiprocessing_context='spawn' (or 'forkserver') to "
+    "DataLoader so that workers are fresh processes that may use functorch_lite."
+)
 
 
 class WorkerInfo:
@@ -117,6 +130,57 @@ class _KeyErrorMessage(str):
         return self
 
 
+class _JaxHangWatchdog:
+    """Turns a forked worker's deadlock inside JAX into an error instead of a hang.
+
+    A daemon thread samples the worker's main thread once a second; a fetch that has
+    run ``JAX_HANG_SECONDS`` with JAX on its stack is reported to the main process as
+    a ``RuntimeError`` for that task, and the worker exits. (JAX releases the GIL while
+    it waits, so this thread keeps running.)
+    """
+
+    def __init__(self, data_queue: Any, worker_id: int) -> None:
+        self.data_queue = data_queue
+        self.worker_id = worker_id
+        self.task: Any = None
+        self.started = 0.0
+        self.main_ident = threading.get_ident()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def begin(self, task: Any) -> None:
+        self.started = time.monotonic()
+        self.task = task
+
+    def end(self) -> None:
+        self.task = None
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(min(1.0, JAX_HANG_SECONDS / 2))
+            task, seconds = self.task, time.monotonic() - self.started
+            if task is None or seconds < JAX_HANG_SECONDS:
+                continue
+            frame = sys._current_frames().get(self.main_ident)
+            stack = traceback.extract_stack(frame) if frame is not None else []
+            if not any(f"{os.sep}jax{os.sep}" in f.filename for f in stack):
+                continue
+            msg = JAX_IN_FORKED_WORKER.format(worker_id=self.worker_id, seconds=seconds)
+            wrapper = ExceptionWrapper(
+                (RuntimeError, None, None),
+                where=f"in DataLoader worker process {self.worker_id}",
+            )
+            # The traceback shown is where the worker is stuck, not this thread's.
+            wrapper.exc_msg = (
+                "Traceback (most recent call last):\n"
+                + "".join(traceback.format_list(stack))
+                + f"RuntimeError: {msg}\n"
+            )
+            self.data_queue.put((task, wrapper))
+            self.data_queue.close()
+            self.data_queue.join_thread()  # deliver it before exiting
+            os._exit(1)
+
+
 @dataclass(frozen=True)
 class IterableDatasetStopIteration:
     """Sent by a worker whose ``IterableDataset`` replica is exhausted."""
@@ -170,6 +234,7 @@ def worker_loop(
             )
         iteration_end = False
         parent = os.getppid()
+        watchdog = _JaxHangWatchdog(data_queue, worker_id) if jax_free else None
         while True:
             try:
                 r = index_queue.get(timeout=STATUS_CHECK_INTERVAL)
@@ -196,6 +261,8 @@ def worker_loop(
                 data, init_exception = init_exception, None
             else:
                 try:
+                    if watchdog is not None:
+                        watchdog.begin(idx)
                     data = fetcher.fetch(index)
                 except Exception as e:
                     if isinstance(e, StopIteration) and dataset_kind == "iterable":
@@ -206,6 +273,9 @@ def worker_loop(
                             sys.exc_info(),
                             where=f"in DataLoader worker process {worker_id}",
                         )
+                finally:
+                    if watchdog is not None:
+                        watchdog.end()
             data_queue.put((idx, data))
             del data, idx, index, r
     except KeyboardInterrupt:
