@@ -219,6 +219,15 @@ def test_iterable_dataset_replicas_match_torch(
     assert ours_b == theirs_b
 
 
+def test_persistent_workers_with_iterable_dataset() -> None:
+    loader = fud.DataLoader(
+        Sharded(7), batch_size=2, num_workers=2, persistent_workers=True
+    )
+    for _ in range(3):  # exhausted replicas are restarted each epoch
+        assert sorted(i for b in loader for i in b.tolist()) == list(range(7))
+    loader._iterator._shutdown_workers()
+
+
 class Pid(fud.Dataset[int]):
     def __len__(self) -> int:
         return 8
@@ -289,16 +298,6 @@ def test_worker_death_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
         list(fud.DataLoader(Dies(), num_workers=1))
 
 
-class TensorItems(fud.Dataset[Any]):
-    """Runs functorch_lite ops in ``__getitem__``: needs a fresh ('spawn') worker."""
-
-    def __len__(self) -> int:
-        return 6
-
-    def __getitem__(self, i: int) -> Any:
-        return to_ours(np.full((2,), i, np.float32)) * 2
-
-
 class JaxItems(fud.Dataset[Any]):
     """Compiles a new JAX computation in ``__getitem__`` (an odd shape, never cached)."""
 
@@ -321,7 +320,9 @@ def test_jax_in_forked_worker_is_an_error_not_a_hang(
 
 @pytest.mark.slow
 def test_spawn_context_allows_jax_in_workers() -> None:
+    from spawn_dataset import TensorItems
+
     loader = fud.DataLoader(
-        TensorItems(), batch_size=4, num_workers=2, multiprocessing_context="spawn"
+        TensorItems(), batch_size=4, num_workers=1, multiprocessing_context="spawn"
     )
     assert [b.numpy()[:, 0].tolist() for b in loader] == [[0, 2, 4, 6], [8, 10]]
