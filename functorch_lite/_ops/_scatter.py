@@ -201,7 +201,7 @@ def _along(a: Any, dim: int) -> tuple[Any, ...]:
     return (slice(None),) * dim
 
 
-_index_select = Op("index_select", lambda a, i, *, dim: jnp.take(a, i, axis=dim),
+_index_select = Op("index_select", lambda a, i, *, dim: jnp.take(a, jnp.atleast_1d(i), axis=dim),
                    backward_name="IndexSelectBackward0")  # fmt: skip
 _index_add = Op(
     "index_add",
@@ -374,7 +374,18 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *,
         )  # noqa: E501
     shp_i, shp_x = list(input.shape), list(indices.shape)
     shp_i[d] = shp_x[d] = 1
-    common = list(np.broadcast_shapes(tuple(shp_i), tuple(shp_x)))
+    try:
+        common = list(np.broadcast_shapes(tuple(shp_i), tuple(shp_x)))
+    except ValueError:
+        k = next(
+            k
+            for k, (a, b) in enumerate(zip(shp_i, shp_x))
+            if 1 not in (a, b) and a != b
+        )  # noqa: E501
+        raise RuntimeError(
+            f"The size of tensor a ({shp_i[k]}) must match the size of tensor b "
+            f"({shp_x[k]}) at non-singleton dimension {k}"
+        ) from None
     xs, ix = list(common), list(common)
     xs[d], ix[d] = input.shape[d], indices.shape[d]
     _check_range(indices, input.shape[d], "take_along_dim", negative=True)
