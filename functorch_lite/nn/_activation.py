@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jax.numpy as jnp
+import numpy as np
 
 from .._tensor import Tensor
 from . import functional as F
@@ -165,7 +166,9 @@ class PReLU(Module):
         super().__init__()
         self.num_parameters = num_parameters
         self.init = init
-        self.weight = Parameter(jnp.full((num_parameters,), init, jnp.float32))
+        self.weight = Parameter(
+            jnp.asarray(np.full((num_parameters,), init, np.float32))
+        )
 
     def reset_parameters(self) -> None:
         self.weight._rebind(jnp.full_like(self.weight._data, self.init))

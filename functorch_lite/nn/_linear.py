@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import jax.numpy as jnp
+import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
@@ -20,7 +21,8 @@ __all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
 def empty(shape: tuple[int, ...], dtype: Any = None) -> Any:
     """An uninitialised array for a parameter (zeros; ``reset_parameters`` fills it)."""
     dt = _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
-    return jnp.zeros(shape, dt.np_dtype)
+    # Host-built then transferred: eager jnp.zeros would compile once per shape.
+    return jnp.asarray(np.zeros(shape, dt.np_dtype))
 
 
 class Identity(Module):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import jax.numpy as jnp
+import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
@@ -30,7 +31,7 @@ __all__ = [
 
 def _float(shape: tuple[int, ...], value: float, dtype: Any) -> Any:
     dt = _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
-    return jnp.full(shape, value, dt.np_dtype)
+    return jnp.asarray(np.full(shape, value, dt.np_dtype))  # host-built: no compile
 
 
 class _NormBase(Module):
@@ -72,9 +73,10 @@ class _NormBase(Module):
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
             with no_grad():
-                self.running_mean._rebind(jnp.zeros_like(self.running_mean._data))
-                self.running_var._rebind(jnp.ones_like(self.running_var._data))
-                self.num_batches_tracked._rebind(jnp.zeros((), jnp.int64))
+                rm, rv = self.running_mean, self.running_var
+                rm._rebind(jnp.asarray(np.zeros(rm.shape, rm._data.dtype)))
+                rv._rebind(jnp.asarray(np.ones(rv.shape, rv._data.dtype)))
+                self.num_batches_tracked._rebind(jnp.asarray(np.int64(0)))
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import jax.numpy as jnp
+import numpy as np
 
 from .._tensor import Tensor
 from ..autograd._grad_mode import no_grad
@@ -78,7 +79,9 @@ class Embedding(Module):
         if self.padding_idx is not None:
             with no_grad():
                 w = self.weight
-                w._rebind(w._data.at[self.padding_idx].set(0))
+                host = np.array(w._data)
+                host[self.padding_idx] = 0
+                w._rebind(jnp.asarray(host))
 
     def forward(self, input: Tensor) -> Tensor:
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
@@ -133,7 +136,9 @@ class EmbeddingBag(Module):
             self.weight = Parameter(empty((num_embeddings, embedding_dim), dtype))
             init.normal_(self.weight)
             if padding_idx is not None:
-                self.weight._rebind(self.weight._data.at[padding_idx].set(0))
+                host = np.array(self.weight._data)
+                host[padding_idx] = 0
+                self.weight._rebind(jnp.asarray(host))
         else:
             self.weight = Parameter(as_array(_weight))
 
@@ -154,6 +159,3 @@ class EmbeddingBag(Module):
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
         return s
-
-
-del jnp

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -75,41 +74,51 @@ def _dt(tensor: Tensor) -> Any:
 
 
 def _set(tensor: Tensor, value: Any) -> Tensor:
+    # Build the array on the host (numpy) then transfer once: no per-shape compiles.
     with no_grad():
-        tensor._rebind(jnp.asarray(value, _dt(tensor)))
+        tensor._rebind(jnp.asarray(np.asarray(value).astype(_dt(tensor))))
     return tensor
 
 
-def _key(generator: Any) -> Any:
-    return _random.key_for(generator)
+def _rng(generator: Any) -> np.random.Generator:
+    """A numpy stream seeded by the next key of ``generator``.
+
+    Initializers run eagerly on fresh shapes; JAX's threefry sampler would compile once
+    per parameter shape (~0.3-1.5 s each on CPU), so the draw happens in numpy, seeded
+    from our generator's key: ``manual_seed`` still reproduces every initialisation.
+    """
+    key = np.asarray(_random.key_for(generator)).astype(np.uint32)
+    return np.random.default_rng(key.tolist())
 
 
 def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None
 ) -> Tensor:
     """Fill with ``U(a, b)``."""
-    u = jax.random.uniform(_key(generator), tensor.shape, jnp.float32, a, b)
-    return _set(tensor, u)
+    return _set(tensor, _rng(generator).uniform(a, b, tuple(tensor.shape)))
 
 
 def normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None
 ) -> Tensor:
     """Fill with ``N(mean, std^2)``."""
-    n = jax.random.normal(_key(generator), tensor.shape, jnp.float32)
-    return _set(tensor, mean + std * n)
+    return _set(tensor, _rng(generator).normal(mean, std, tuple(tensor.shape)))
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
                   b: float = 2.0, generator: Any = None) -> Tensor:  # fmt: skip
     """Fill with ``N(mean, std^2)`` truncated to ``[a, b]`` (absolute bounds, as PyTorch)."""
-    lo, hi = (a - mean) / std, (b - mean) / std
-    n = jax.random.truncated_normal(_key(generator), lo, hi, tensor.shape, jnp.float32)
-    return _set(tensor, jnp.clip(mean + std * n, a, b))
+    rng = _rng(generator)
+    out = rng.normal(mean, std, tuple(tensor.shape))
+    bad = (out < a) | (out > b)
+    while bad.any():  # rejection sampling: an exact truncated normal
+        out[bad] = rng.normal(mean, std, int(bad.sum()))
+        bad = (out < a) | (out > b)
+    return _set(tensor, out)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    return _set(tensor, jnp.full(tensor.shape, val))
+    return _set(tensor, np.full(tuple(tensor.shape), val))
 
 
 def ones_(tensor: Tensor) -> Tensor:
@@ -124,7 +133,7 @@ def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity (``nn.init.eye_``)."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _set(tensor, jnp.eye(*tensor.shape))
+    return _set(tensor, np.eye(*tensor.shape))
 
 
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
@@ -187,11 +196,11 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = jax.random.normal(_key(generator), (rows, cols), jnp.float32)
+    flat = _rng(generator).standard_normal((rows, cols))
     if rows < cols:
         flat = flat.T
-    q, r = jnp.linalg.qr(flat)
-    q = q * jnp.sign(jnp.diagonal(r))
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diagonal(r))
     if rows < cols:
         q = q.T
     return _set(tensor, gain * q.reshape(tensor.shape))
@@ -204,13 +213,12 @@ def sparse_(
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
-    k1, k2 = jax.random.split(_key(generator))
-    values = std * jax.random.normal(k1, (rows, cols), jnp.float32)
+    rng = _rng(generator)
+    values = rng.normal(0.0, std, (rows, cols))
     n_zero = int(math.ceil(sparsity * rows))
-    order = jnp.argsort(jax.random.uniform(k2, (rows, cols)), axis=0)
-    mask = jnp.ones((rows, cols), bool)
-    mask = mask.at[order[:n_zero], jnp.arange(cols)[None, :]].set(False)
-    return _set(tensor, jnp.where(mask, values, 0.0))
+    for c in range(cols):
+        values[rng.permutation(rows)[:n_zero], c] = 0.0
+    return _set(tensor, values)
 
 
 # PyTorch's deprecated spellings without the trailing underscore.

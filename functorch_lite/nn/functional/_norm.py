@@ -83,12 +83,18 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             raise RuntimeError(
                 "running_mean and running_var must be defined in evaluation mode"
             )
-        return _bn_eval_op(input, weight, bias, running_mean, running_var, eps=float(eps),
+        return _bn_eval_op(input, weight, bias, running_mean._data, running_var._data,
+                           eps=float(eps),
                            dtype=dtype)  # fmt: skip
     if momentum is None:
         momentum = 0.0
-    y, new_rm, new_rv = _bn_train_op(input, weight, bias, running_mean, running_var,
-                                     momentum, eps=float(eps), dtype=dtype)  # fmt: skip
+    # Running stats enter as raw arrays: they are state, not differentiable inputs,
+    # and rebinding them below must not trip the saved-tensor version check.
+    rm = running_mean._data if running_mean is not None else None
+    rv = running_var._data if running_var is not None else None
+    mom = momentum._data if isinstance(momentum, Tensor) else momentum
+    y, new_rm, new_rv = _bn_train_op(input, weight, bias, rm, rv, mom, eps=float(eps),
+                                     dtype=dtype)  # fmt: skip
     if running_mean is not None and running_var is not None:
         with no_grad():
             running_mean._rebind(new_rm._data)

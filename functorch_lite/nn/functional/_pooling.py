@@ -72,10 +72,12 @@ def _max_pool(x, *, k, s, p, d, hi):  # type: ignore[no-untyped-def]
     n = len(k)
     win, strides, dil = _windows(x.ndim, n, k, s, d)
     pads = ((0, 0),) * (x.ndim - n) + tuple((p[i], max(hi[i], 0)) for i in range(n))
-    init = jnp.array(
-        -jnp.inf if jnp.issubdtype(x.dtype, jnp.inexact) else jnp.iinfo(x.dtype).min,
-        x.dtype,
-    )  # noqa: E501
+    # A Python-scalar init keeps the max-monoid recognisable (and differentiable).
+    init = (
+        -float("inf")
+        if jnp.issubdtype(x.dtype, jnp.inexact)
+        else int(jnp.iinfo(x.dtype).min)
+    )
     return jax.lax.reduce_window(
         x, init, jax.lax.max, win, strides, pads, window_dilation=dil
     )
@@ -207,7 +209,12 @@ def _avg_pool(x, *, k, s, p, hi, divisor):  # type: ignore[no-untyped-def]
     win, strides, dil = _windows(x.ndim, n, k, s, (1,) * n)
     pads = ((0, 0),) * (x.ndim - n) + tuple((p[i], max(hi[i], 0)) for i in range(n))
     total = jax.lax.reduce_window(
-        x, jnp.array(0, x.dtype), jax.lax.add, win, strides, pads
+        x,
+        0.0 if jnp.issubdtype(x.dtype, jnp.inexact) else 0,
+        jax.lax.add,
+        win,
+        strides,
+        pads,
     )
     return total / jnp.asarray(np.asarray(divisor), x.dtype)
 
