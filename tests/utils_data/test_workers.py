@@ -177,6 +177,21 @@ def test_worker_exception_surfaces_with_traceback() -> None:
     gc.collect()
 
 
+def _collate_then_float(batch: list[Any]) -> Any:
+    x = fud.default_collate(batch)
+    return x.float()
+
+
+def test_tensor_methods_in_forked_collate_explain_themselves() -> None:
+    it = iter(fud.DataLoader(NumpyItems(4), batch_size=2, num_workers=1,
+                             collate_fn=lambda b: _collate_then_float([s["x"] for s in b])))  # fmt: skip
+    with pytest.raises(
+        AttributeError, match="'float' was asked of a batch leaf inside"
+    ):
+        next(it)
+    it._shutdown_workers()
+
+
 class Sharded(fud.IterableDataset[int]):
     """Each worker yields its own stride of ``range(n)`` (PyTorch's documented recipe)."""
 

@@ -35,6 +35,15 @@ DEFAULT_COLLATE_ERR = (
 _NP_STR_OBJ = re.compile(r"[SaUO]")
 
 
+PLACEHOLDER_IN_WORKER = (
+    "'{name}' was asked of a batch leaf inside a forked DataLoader worker, where "
+    "default_collate returns NumPy placeholders (AsTensor, the array in `.array`) "
+    "that become Tensors in the main process: JAX cannot run in a forked worker. Do "
+    "the Tensor work on the batch in the training loop, work on `.array` with NumPy, "
+    "or pass multiprocessing_context='spawn' to DataLoader."
+)
+
+
 class AsTensor:
     """A numpy array that the main process will turn into a Tensor."""
 
@@ -45,6 +54,14 @@ class AsTensor:
 
     def __reduce__(self) -> Any:
         return (AsTensor, (self.array,))
+
+    def __getattr__(self, name: str) -> Any:
+        # A custom collate_fn calling Tensor methods on default_collate's output in a
+        # forked worker lands here: say why, and what to do instead.
+        raise AttributeError(PLACEHOLDER_IN_WORKER.format(name=name))
+
+    def __repr__(self) -> str:
+        return f"AsTensor(shape={self.array.shape}, dtype={self.array.dtype})"
 
 
 def tensor_to_numpy(t: Tensor) -> np.ndarray:
