@@ -121,3 +121,20 @@ def test_default_convert_keeps_tensors() -> None:
     assert default_convert(t) is t
     assert isinstance(torch.ones(1), torch.Tensor)  # parity reference: same in torch
     assert fl.Tensor is type(t)
+
+
+def test_converted_tensor_does_not_share_the_users_array() -> None:
+    # Batches may adopt collation's own buffers zero-copy; a user's array is copied.
+    user = np.arange(6, dtype=np.float32)
+    t = default_convert(user)
+    user[:] = -1
+    np.testing.assert_array_equal(t.numpy(), np.arange(6, dtype=np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.bool_, np.int8, np.complex64])
+@pytest.mark.parametrize("shape", [(), (0,), (3, 0), (5, 3)])
+def test_dtypes_and_empty_shapes_match_torch(
+    dtype: type, shape: tuple[int, ...]
+) -> None:
+    batch = [np.ones(shape, dtype) * i for i in range(3)]
+    assert_same_structure(default_collate(batch), tud.default_collate(batch))

@@ -45,15 +45,20 @@ PLACEHOLDER_IN_WORKER = (
 
 
 class AsTensor:
-    """A numpy array that the main process will turn into a Tensor."""
+    """A numpy array that the main process will turn into a Tensor.
 
-    __slots__ = ("array",)
+    ``owned`` says collation made the array (nobody else holds it), so the Tensor may
+    share its memory; a user's own array is copied.
+    """
 
-    def __init__(self, array: np.ndarray) -> None:
+    __slots__ = ("array", "owned")
+
+    def __init__(self, array: np.ndarray, owned: bool = True) -> None:
         self.array = array
+        self.owned = owned
 
     def __reduce__(self) -> Any:
-        return (AsTensor, (self.array,))
+        return (AsTensor, (self.array, self.owned))
 
     def __getattr__(self, name: str) -> Any:
         # A custom collate_fn calling Tensor methods on default_collate's output in a
@@ -165,22 +170,52 @@ def to_tensors(data: Any) -> Any:
     collation builds (dict, list, tuple, namedtuple) are walked, so a custom
     ``collate_fn``'s own objects pass through untouched.
     """
-    leaves: list[np.ndarray] = []
+    leaves: list[AsTensor] = []
     _collect(data, leaves)
     if not leaves:
         return data
     import jax
 
-    for a in leaves:
-        if a.dtype.kind not in "biufc":
-            raise TypeError(DEFAULT_COLLATE_ERR.format(a.dtype))
-    arrays = iter(jax.device_put(leaves))
+    host = [_aligned_for_jax(leaf) for leaf in leaves]
+    arrays = iter(jax.device_put(host, may_alias=True))
     return _rebuild(data, arrays)
 
 
-def _collect(data: Any, leaves: list[np.ndarray]) -> None:
+# XLA:CPU adopts a host buffer aligned to this many bytes instead of copying it:
+# ``device_put`` then costs ~0.1 ms whatever the size, against ~1 ms per MB copied
+# (measured, jax 0.10 CPU).
+_ALIGN = 64
+
+
+def _aligned_for_jax(leaf: AsTensor) -> np.ndarray:
+    """The leaf's values in a buffer that ``device_put`` can adopt without a copy."""
+    a = leaf.array
+    if _NP_STR_OBJ.search(a.dtype.str) is not None:
+        raise TypeError(DEFAULT_COLLATE_ERR.format(a.dtype))
+    if (
+        leaf.owned
+        and a.flags.c_contiguous
+        and a.flags.writeable
+        and a.ctypes.data % _ALIGN == 0
+    ):
+        return a
+    # One memcpy into a fresh aligned buffer: cheaper than device_put's own copy, and
+    # a user's array is never shared with the (immutable) JAX array.
+    out = _aligned_empty(a.shape, a.dtype)
+    np.copyto(out, a)
+    return out
+
+
+def _aligned_empty(shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray:
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    raw = np.empty(nbytes + _ALIGN, dtype=np.uint8)
+    start = (-raw.ctypes.data) % _ALIGN
+    return raw[start : start + nbytes].view(dtype).reshape(shape)
+
+
+def _collect(data: Any, leaves: list[AsTensor]) -> None:
     if isinstance(data, AsTensor):
-        leaves.append(data.array)
+        leaves.append(data)
     elif isinstance(data, (list, tuple)):
         for d in data:
             _collect(d, leaves)
@@ -230,11 +265,13 @@ def default_collate(batch: list[Any]) -> Any:
 def convert_numpy(data: Any) -> Any:
     """First half of ``default_convert`` (numpy arrays → :class:`AsTensor`)."""
     if isinstance(data, Tensor):
-        return AsTensor(tensor_to_numpy(data)) if in_jax_free_worker() else data
+        if in_jax_free_worker():
+            return AsTensor(tensor_to_numpy(data), owned=False)
+        return data
     if isinstance(data, np.ndarray):
         if _NP_STR_OBJ.search(data.dtype.str) is not None:
             return data
-        return AsTensor(data)
+        return AsTensor(data, owned=False)
     if isinstance(data, (np.bool_, np.number)):
         return AsTensor(np.asarray(data))
     if isinstance(data, collections.abc.Mapping):
