@@ -23,7 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._tensor import Tensor, _check_concrete
+from .._tensor import Tensor, TracedValueError, _check_concrete
 from ._dispatch import Op, is_tracer
 from ._registry import exported, method, register
 from ._reshape import set_contig
@@ -269,7 +269,7 @@ def _expand_masks(adv: list[tuple[int, Any]], what: str) -> list[tuple[int, Any]
             continue
         if isinstance(e, Tensor):
             if is_tracer(e._data):
-                raise TypeError(DATA_DEPENDENT.format(what=what))
+                raise TracedValueError(DATA_DEPENDENT.format(what=what))
             e = np.asarray(e._data)
         if e.ndim == 0:  # x[tensor(True)]: the new size-1 axis, kept (True) or emptied
             out.append((pos, np.zeros(int(bool(e)), np.int64)))
@@ -437,7 +437,7 @@ def index_put(
 def nonzero(input: Tensor, *, out: Tensor | None = None, as_tuple: bool = False) -> Any:
     """``torch.nonzero``: indices of non-zero elements (eager only: data-dependent)."""
     if is_tracer(input._data):
-        raise TypeError(DATA_DEPENDENT.format(what="nonzero"))
+        raise TracedValueError(DATA_DEPENDENT.format(what="nonzero"))
     arr = np.asarray(input._data)
     if as_tuple:
         nz = np.nonzero(np.atleast_1d(arr))
@@ -452,11 +452,6 @@ def argwhere(input: Tensor) -> Tensor:
     return nonzero(input)
 
 
-def where_condition(condition: Tensor) -> tuple[Tensor, ...]:
-    """``torch.where(condition)`` (one argument): ``nonzero(condition, as_tuple=True)``."""
-    return nonzero(condition, as_tuple=True)
-
-
 @register
 def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> Tensor:
     """``torch.masked_select``: the 1-D tensor of elements where ``mask`` (broadcast)."""
@@ -467,7 +462,7 @@ def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> 
             f"masked_select: expected BoolTensor for mask, got {mask.dtype}"
         )
     if is_tracer(mask._data):
-        raise TypeError(DATA_DEPENDENT.format(what="masked_select"))
+        raise TracedValueError(DATA_DEPENDENT.format(what="masked_select"))
     x, m = broadcast_tensors(input, mask)
     return getitem(x, m)
 
