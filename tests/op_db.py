@@ -30,6 +30,8 @@ Record format (``tests/op_records/<area>.py`` each define ``RECORDS: list[OpInfo
   random numpy array of the record's current dtype (or ``dtype``); ``distinct=True`` gives
   values without ties (for sort/max indices). ``m.int(shape, low, high)``,
   ``m.bool(shape)``, ``m.rng`` (the ``numpy.random.Generator``) are there too.
+* Cost: the record's first dtype gets every sample, later dtypes only the first one;
+  gradients are checked in the first floating dtype (all its samples).
 * ``grad``: check gradients of every floating input (``Tensor`` inputs of float dtype
   that are not ``Const``) via ``autograd.grad`` with a fixed random cotangent per
   floating output, against ``torch.autograd.grad``.
@@ -47,6 +49,7 @@ Record format (``tests/op_records/<area>.py`` each define ``RECORDS: list[OpInfo
 from __future__ import annotations
 
 import dataclasses
+import math
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -161,10 +164,11 @@ class Maker:
         dt = np.dtype(dtype or self.dtype)
         n = int(np.prod(shape, dtype=np.int64))
         if dt == np.bool_:
-            return self.rng.random(shape) < 0.5
+            return np.asarray(self.rng.random(shape) < 0.5)
         if dt.kind in "iu":
-            lo = -5 if low is None else int(low)
-            hi = 6 if high is None else int(high)
+            lo = -5 if low is None else math.ceil(low)
+            hi = 6 if high is None else math.floor(high) + 1
+            hi = hi if hi > lo else lo + 1
             if dt.kind == "u":
                 lo = max(lo, 0)
             if distinct:
@@ -198,7 +202,15 @@ def seed_of(*parts: str) -> int:
 
 
 def samples_of(info: OpInfo, dtype: str) -> list[Sample]:
-    return list(info.samples(Maker(dtype, seed_of(info.name, dtype))))
+    """The record's samples in ``dtype``; dtypes after the first get only the first
+    sample (every extra case costs a compile: keep the suite fast)."""
+    samples = list(info.samples(Maker(dtype, seed_of(info.name, dtype))))
+    return samples if dtype == info.dtypes[0] else samples[:1]
+
+
+def grad_dtype(info: OpInfo) -> str | None:
+    """Gradients are checked in one dtype: the record's first floating dtype."""
+    return next((d for d in info.dtypes if d in ("float32", "float64")), None)
 
 
 def errors_of(info: OpInfo) -> list[ErrorSample]:

@@ -171,7 +171,17 @@ def div(input: TensorOrNumber, other: TensorOrNumber, *, rounding_mode: str | No
 
 
 divide = register(div, method="divide", inplace="divide_")
-true_divide = register(_true_div, method="true_divide", inplace="true_divide_")
+
+
+@register(inplace=True)
+def true_divide(input: TensorOrNumber, other: TensorOrNumber, *,
+                out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """``torch.true_divide``: ``div`` without rounding."""
+    # A wrapper, not ``register(_true_div)``: that one is named "div" and would take
+    # ``div``'s place in the registry (and drop ``div`` from ``__all__``).
+    return _true_div(input, other, out=out)
+
+
 floor_divide = register(_floor_div, inplace=True, operators=("__floordiv__",), reflected=("__rfloordiv__",))  # noqa: E501
 remainder = register(binary("remainder", jnp.remainder), inplace=True, operators=("__mod__",), reflected=("__rmod__",))  # noqa: E501
 fmod = register(binary("fmod", jnp.fmod), inplace=True)
@@ -255,7 +265,8 @@ isposinf = register(unary("isposinf", jnp.isposinf))
 isneginf = register(unary("isneginf", jnp.isneginf))
 signbit = register(unary("signbit", jnp.signbit))
 conj = register(unary("conj", jnp.conj, saves_inputs=False))
-angle = register(unary("angle", jnp.angle))
+# ``jnp.angle`` of a real 0-d float32 array is float64: cast back to the input's dtype.
+angle = register(unary("angle", lambda a: jnp.angle(a).astype(jnp.real(a).dtype), floating=True))  # noqa: E501
 _round0 = Op("round", lambda a, *, decimals: jnp.round(a, decimals), saves_inputs=False)
 
 
