@@ -147,9 +147,14 @@ def _cases() -> list:
     cases = []
     for info in OPS:
         for dtype in info.dtypes:
-            for i, sample in enumerate(samples_of(info, dtype)):
+            # Extra dtypes are the slow lane (``-m "not slow"`` keeps every op, every
+            # sample and every gradient in the record's first dtype).
+            marks = () if dtype == info.dtypes[0] else (pytest.mark.slow,)
+            for i, _ in enumerate(samples_of(info, dtype)):
                 cases.append(
-                    pytest.param(info, dtype, i, id=f"{info.name}-{dtype}-{i}")
+                    pytest.param(
+                        info, dtype, i, id=f"{info.name}-{dtype}-{i}", marks=marks
+                    )
                 )
     return cases
 
