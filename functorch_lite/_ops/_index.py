@@ -70,7 +70,7 @@ def _is_mask(x: Any) -> bool:
 def _normalise(index: Any) -> list[Any]:
     if not isinstance(index, tuple):
         index = (index,)
-    out = []
+    out: list[Any] = []
     for e in index:
         if e is None or e is Ellipsis or isinstance(e, (bool, np.bool_, slice)):
             out.append(bool(e) if isinstance(e, np.bool_) else e)
@@ -262,7 +262,7 @@ _index = Op("index", _adv_kernel, backward_name="IndexBackward0")
 
 def _expand_masks(adv: list[tuple[int, Any]], what: str) -> list[tuple[int, Any]]:
     """Boolean masks → one integer array per mask dim (eager only: data-dependent)."""
-    out = []
+    out: list[Any] = []
     for pos, e in adv:
         if not _is_mask(e):
             out.append((pos, e))

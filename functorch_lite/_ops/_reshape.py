@@ -280,10 +280,10 @@ def _mH(self: Tensor) -> Tensor:  # noqa: N802
     return _conj(out) if self.dtype.is_complex else out
 
 
-method("T", property(_T))
-method("mT", property(_mT))
-method("H", property(_H))
-method("mH", property(_mH))
+method("T", property(_T))  # type: ignore[arg-type]  # a property descriptor
+method("mT", property(_mT))  # type: ignore[arg-type]  # a property descriptor
+method("H", property(_H))  # type: ignore[arg-type]  # a property descriptor
+method("mH", property(_mH))  # type: ignore[arg-type]  # a property descriptor
 
 
 @register
