@@ -12,7 +12,8 @@ like any other code (no memory saving, same values and gradients).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 

@@ -16,7 +16,8 @@ loop); ``fori_loop`` with Python-int bounds and ``scan`` in both modes.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -80,7 +81,7 @@ def _single_pred(pred: Any) -> Any:
                 f"Expected pred to be bool or single-element tensor, but got {pred}."
             )
         return pred
-    if isinstance(pred, (bool, int)) or isinstance(pred, (jax.Array, Tracer)):
+    if isinstance(pred, (bool, int, jax.Array, Tracer)):
         return pred
     raise RuntimeError(
         f"Expected pred to be bool or single-element tensor, but got {pred!r}."
@@ -124,7 +125,7 @@ def cond(
         return jax.lax.cond(p, _fresh(branches[0]), _fresh(branches[1]), *xs)
 
     leaves = jax.tree_util.tree_leaves(tuple(operands), is_leaf=is_tensor)
-    dyn = [x for x in leaves if isinstance(x, Tensor) or isinstance(x, (jax.Array, Tracer))]
+    dyn = [x for x in leaves if isinstance(x, (Tensor, jax.Array, Tracer))]
     with concrete_errors("cond"):
         try:
             outs = record("cond", compute, [pred, *dyn])
@@ -196,7 +197,8 @@ def fori_loop(
     differentiable (JAX lowers it to ``scan``).
     """
     bounds_traced = any(
-        isinstance(b.jax() if isinstance(b, Tensor) else b, Tracer) for b in (lower, upper)
+        isinstance(b.jax() if isinstance(b, Tensor) else b, Tracer)
+        for b in (lower, upper)
     )
     if not bounds_traced and not _traced(init_val):
         lo, hi = int(lower), int(upper)
@@ -262,7 +264,7 @@ def scan(
         order = range(length - 1, -1, -1) if reverse else range(length)
         for i in order:
             x_i = jax.tree_util.tree_map(
-                lambda t: select(t, dim, i), xs, is_leaf=is_tensor
+                lambda t, i=i: select(t, dim, i), xs, is_leaf=is_tensor
             )
             carry, y = combine_fn(carry, x_i)
             ys.append(y)

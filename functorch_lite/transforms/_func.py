@@ -11,7 +11,8 @@ off): JAX differentiates the tracers, so any nesting (``jacrev(jacfwd(f))``,
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -451,7 +452,7 @@ def jacfwd(
             basis = jnp.eye(n, dtype=_basis_dtype(flat_primals))
             outs, cols, (aux, state) = jax.vmap(column, out_axes=(None, 0, None))(basis)
             blocks = []
-            for o, c in zip(outs, cols):
+            for _o, c in zip(outs, cols):
                 c = jnp.moveaxis(c, 0, -1)  # (*out, n)
                 per_leaf = _split_rows(c, flat_primals)
                 per_arg, i = [], 0

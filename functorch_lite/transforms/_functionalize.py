@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
 from .. import _random, _tensor
-from .._tensor import StateObserver, Tensor, TracedValueError
 from .._ops._dispatch import Op
+from .._tensor import StateObserver, Tensor, TracedValueError
 from ..autograd._grad_mode import is_grad_enabled, no_grad
 from ..nn import _module as _nn_module
 from ..nn._module import Module
@@ -99,7 +100,9 @@ class Rewrap:
 def unwrap(tree: Any) -> tuple[list[Any], Rewrap]:
     """The arrays of a pytree of Tensors (Modules flatten to their arrays) + rebuilder."""
     leaves, treedef = jax.tree_util.tree_flatten(tree, is_leaf=is_tensor)
-    arrays, kinds, static = [], [], []
+    arrays: list[Any] = []
+    kinds: list[str] = []
+    static: list[Any] = []
     for leaf in leaves:
         if isinstance(leaf, Tensor):
             arrays.append(leaf.jax())
@@ -229,7 +232,9 @@ def record(
     closure = [
         t for t in scope.reads.values() if t._requires_grad and id(t) not in input_ids
     ]
-    if not closure and not any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+    if not closure and not any(
+        isinstance(x, Tensor) and x._requires_grad for x in inputs
+    ):
         return [Tensor(o) for o in outs]
     n = len(inputs)
 

@@ -15,7 +15,8 @@ functionalized (``_functionalize.Scope``):
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -26,6 +27,8 @@ from ._functionalize import (
     Scope,
     concrete_errors,
     is_tensor,
+)
+from ._functionalize import (
     randomness as randomness_mode,
 )
 

@@ -48,7 +48,9 @@ def test_cond_traced_predicate_under_vmap_and_grad():
     per_row = fl.func.vmap(lambda r: cond(r.sum() > 0, t, f, (r[None],))[0])(x)
     expect = [t(r[None])[0] if r.sum() > 0 else f(r[None])[0] for r in x]
     np.testing.assert_allclose(per_row.numpy(), fl.stack(expect).numpy(), RTOL, ATOL)
-    g = fl.func.vmap(fl.func.grad(lambda r: cond(r.sum() > 0, t, f, (r[None],)).sum()))(x)
+    g = fl.func.vmap(fl.func.grad(lambda r: cond(r.sum() > 0, t, f, (r[None],)).sum()))(
+        x
+    )
     expect_g = [2 * r if r.sum() > 0 else np.cos(r) for r in X]
     np.testing.assert_allclose(g.numpy(), np.stack(expect_g), GRTOL, GATOL)
 
@@ -64,7 +66,9 @@ def test_tape_reaches_closed_over_parameters_through_traced_cond():
 
     def step(a):
         x = fl.from_jax(a)
-        y = cond(x.sum() > 0, lambda x: (x * w).sum(), lambda x: (x * w * 3).sum(), (x,))
+        y = cond(
+            x.sum() > 0, lambda x: (x * w).sum(), lambda x: (x * w * 3).sum(), (x,)
+        )
         y.backward()
         return w.grad.jax()
 
@@ -160,7 +164,7 @@ def test_checkpoint_grad_equals_plain_grad_and_eager_backward_matches_torch():
         ATOL,
     )
     # The traced program really rematerialises: the checkpoint appears in the jaxpr.
-    jaxpr = jax.make_jaxpr(
-        lambda a: fl.func.grad(f_ck)(fl.from_jax(a)).jax()
-    )(jnp.asarray(X))
+    jaxpr = jax.make_jaxpr(lambda a: fl.func.grad(f_ck)(fl.from_jax(a)).jax())(
+        jnp.asarray(X)
+    )
     assert "checkpoint" in str(jaxpr) or "remat" in str(jaxpr)

@@ -55,7 +55,8 @@ def test_grad_matches_finite_differences_float64():
     g = fl.func.grad(f)(fl.tensor(x0)).numpy()
     eps = 1e-6
     fd = [
-        (f(fl.tensor(x0 + eps * e)).item() - f(fl.tensor(x0 - eps * e)).item()) / (2 * eps)
+        (f(fl.tensor(x0 + eps * e)).item() - f(fl.tensor(x0 - eps * e)).item())
+        / (2 * eps)
         for e in np.eye(5)
     ]
     np.testing.assert_allclose(g, fd, rtol=1e-7, atol=1e-8)
@@ -158,7 +159,7 @@ ALL_TRANSFORMS = [
     lambda f: fl.func.grad(f),
     lambda f: fl.func.jacrev(f),
     lambda f: fl.func.jacfwd(f),
-    lambda f: (lambda x: fl.func.vjp(f, x)),
+    lambda f: lambda x: fl.func.vjp(f, x),
     lambda f: fl.func.vmap(f),
 ]
 

@@ -22,7 +22,7 @@ RTOL, ATOL = 1e-5, 1e-6  # float32 values
 GRTOL, GATOL = 1e-4, 1e-5  # float32 gradients (one more chain of kernels)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def model_classes(lib):
     nn, F = lib.nn, lib.nn.functional
 
@@ -71,7 +71,9 @@ def twin(name: str, seed: int):
     torch.manual_seed(seed)
     ref = dict(zip(("cnn", "mlp"), model_classes(torch)))[name]()
     ours = dict(zip(("cnn", "mlp"), model_classes(fl)))[name]()
-    ours.load_state_dict({k: fl.tensor(v.detach().numpy()) for k, v in ref.state_dict().items()})
+    ours.load_state_dict(
+        {k: fl.tensor(v.detach().numpy()) for k, v in ref.state_dict().items()}
+    )
     return ref, ours
 
 
@@ -96,7 +98,11 @@ def assert_tree_close(ours, ref, rtol, atol):
 # ---------------------------------------------------------------- per-sample gradients
 def per_sample_grads(lib, model, data, targets):
     from_func = lib.func
-    functional_call, vmap, grad = from_func.functional_call, from_func.vmap, from_func.grad
+    functional_call, vmap, grad = (
+        from_func.functional_call,
+        from_func.vmap,
+        from_func.grad,
+    )
     F = lib.nn.functional
 
     def loss_fn(predictions, targets):
@@ -138,7 +144,10 @@ def test_per_sample_gradients_recipe_matches_torch():
 # ---------------------------------------------------------------- model ensembling
 def ensemble(lib, models, minibatches, minibatch, base_model):
     vmap = lib.func.vmap
-    stack_module_state, functional_call = lib.func.stack_module_state, lib.func.functional_call
+    stack_module_state, functional_call = (
+        lib.func.stack_module_state,
+        lib.func.functional_call,
+    )
     params, buffers = stack_module_state(models)
 
     def fmodel(params, buffers, x):
@@ -156,7 +165,9 @@ def test_model_ensembling_recipe_matches_torch_and_loops():
     rng = np.random.default_rng(1)
     data = rng.standard_normal((4, 6, 1, 8, 8)).astype(np.float32)
     ref_base = copy.deepcopy(ref_models[0]).to("meta")
-    ref = ensemble(torch, ref_models, torch.tensor(data), torch.tensor(data[0]), ref_base)
+    ref = ensemble(
+        torch, ref_models, torch.tensor(data), torch.tensor(data[0]), ref_base
+    )
     # Our base model: a deep copy (PyTorch's recipe moves it to the 'meta' device).
     ours = ensemble(fl, our_models, fl.tensor(data), fl.tensor(data[0]),
                     copy.deepcopy(our_models[0]))  # fmt: skip
@@ -184,7 +195,9 @@ def test_ensemble_of_batchnorm_models_updates_each_models_running_stats():
         if lib is torch:
             return m
         o = fl.nn.Sequential(fl.nn.Linear(4, 3), fl.nn.BatchNorm1d(3))
-        o.load_state_dict({k: fl.tensor(v.detach().numpy()) for k, v in m.state_dict().items()})
+        o.load_state_dict(
+            {k: fl.tensor(v.detach().numpy()) for k, v in m.state_dict().items()}
+        )
         return o
 
     x = np.random.default_rng(3).standard_normal((5, 4)).astype(np.float32)
@@ -206,9 +219,13 @@ def _bn_per_sample(model):
     params = {k: v.detach() for k, v in model.named_parameters()}
 
     def loss(params, x):
-        return fl.func.functional_call(model, params, (x.unsqueeze(0).repeat(2, 1),)).sum()
+        return fl.func.functional_call(
+            model, params, (x.unsqueeze(0).repeat(2, 1),)
+        ).sum()
 
-    return lambda: fl.func.vmap(fl.func.grad(loss), in_dims=(None, 0))(params, fl.ones(5, 4))
+    return lambda: fl.func.vmap(fl.func.grad(loss), in_dims=(None, 0))(
+        params, fl.ones(5, 4)
+    )
 
 
 def test_batchnorm_in_training_mode_under_per_sample_vmap_raises_clearly():
@@ -237,7 +254,12 @@ def test_failed_vmap_leaves_batchnorm_running_stats_untouched():
 # ---------------------------------------------------------------- Jacobians / Hessians
 def jacobians(lib, weight, bias, x, x_batch):
     F = lib.nn.functional
-    jacrev, jacfwd, vmap, hessian = lib.func.jacrev, lib.func.jacfwd, lib.func.vmap, lib.func.hessian
+    jacrev, jacfwd, vmap, hessian = (
+        lib.func.jacrev,
+        lib.func.jacfwd,
+        lib.func.vmap,
+        lib.func.hessian,
+    )
 
     def predict(weight, bias, x):
         return F.linear(x, weight, bias).tanh()
@@ -256,7 +278,9 @@ def jacobians(lib, weight, bias, x, x_batch):
 def test_jacobian_and_hessian_recipe_matches_torch():
     rng = np.random.default_rng(4)
     d = 8
-    arrays = [rng.standard_normal(s).astype(np.float32) for s in ((d, d), (d,), (d,), (5, d))]
+    arrays = [
+        rng.standard_normal(s).astype(np.float32) for s in ((d, d), (d,), (d,), (5, d))
+    ]
     ref = jacobians(torch, *[torch.tensor(a) for a in arrays])
     ours = jacobians(fl, *[fl.tensor(a) for a in arrays])
     assert_tree_close(ours, ref, GRTOL, GATOL)
@@ -264,7 +288,10 @@ def test_jacobian_and_hessian_recipe_matches_torch():
 
 def test_jvp_vjp_recipe_matches_torch():
     rng = np.random.default_rng(5)
-    x0, u0 = rng.standard_normal(6).astype(np.float32), rng.standard_normal(6).astype(np.float32)
+    x0, u0 = (
+        rng.standard_normal(6).astype(np.float32),
+        rng.standard_normal(6).astype(np.float32),
+    )
 
     def recipe(lib):
         x, u = lib.tensor(x0), lib.tensor(u0)
