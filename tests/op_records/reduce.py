@@ -266,7 +266,7 @@ SORTING = [
         "sort_stable_ties",
         lambda m: [
             Sample(m((8,), "int64", 0, 3), stable=True),
-            Sample(m((8,), "int64", 0, 3), 0, True, stable=True),
+            Sample(m((8,), "int64", 0, 3), stable=True, dim=0, descending=True),
         ],
         op="sort",
         dtypes=("int64",),
