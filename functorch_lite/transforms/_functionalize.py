@@ -260,7 +260,9 @@ MULTIPLE_VALUES = (
     "functional_call got multiple values for keys {keys}, which are tied. "
     "Consider using tie_weights=False"
 )
-DUPLICATE_KEYS = "{fn} got duplicate keys across dicts: {keys}"
+DUPLICATE_KEYS = (
+    "{keys} appeared in multiple dictionaries; behavior of functional call is ambiguous"
+)
 
 
 def _owner(module: Module, path: str) -> tuple[Module, str]:
@@ -293,20 +295,6 @@ def swapped(
         for name, t in getter(remove_duplicate=False):
             groups.setdefault(id(t), []).append(name)
             all_names.append(name)
-    if strict:
-        missing = [n for n in all_names if n not in given]
-        unexpected = [n for n in given if n not in all_names]
-        if missing or unexpected:
-            msg = f"Error(s) in reparametrizing for {module._get_name()}:"
-            if unexpected:
-                msg += "\n\tUnexpected key(s): " + ", ".join(
-                    repr(k) for k in unexpected
-                )
-            if missing:
-                msg += (
-                    "\n\tMissing key(s): " + ", ".join(repr(k) for k in missing) + "."
-                )
-            raise RuntimeError(msg)
     if tie_weights:
         for names in groups.values():
             present = [n for n in names if n in given]
@@ -317,6 +305,19 @@ def swapped(
             if present:
                 for n in names:
                     given.setdefault(n, given[present[0]])
+    if strict:
+        missing = [n for n in all_names if n not in given]
+        unexpected = [n for n in given if n not in all_names]
+        msgs = []
+        if unexpected:
+            msgs.append(f"Unexpected key(s): {', '.join(map(repr, unexpected))}.")
+        if missing:
+            msgs.append(f"Missing key(s): {', '.join(map(repr, missing))}.")
+        if msgs:
+            raise RuntimeError(
+                f"Error(s) in reparametrizing for {module._get_name()}:\n\t"
+                + "\n\t".join(msgs)
+            )
     saved: list[tuple[dict[str, Any], str, Any, bool]] = []
     try:
         for path, value in given.items():
@@ -381,7 +382,7 @@ def functional_call(
             dup += [k for k in d if k in merged]
             merged.update(d)
         if dup:
-            raise ValueError(DUPLICATE_KEYS.format(fn="functional_call", keys=dup))
+            raise ValueError(DUPLICATE_KEYS.format(keys=dup))
     if args is None:
         args = ()
     elif not isinstance(args, tuple):

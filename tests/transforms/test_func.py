@@ -209,3 +209,79 @@ def test_state_written_inside_grad_is_committed_not_leaked():
     g = fl.func.grad(f)(fl.ones(2))
     np.testing.assert_allclose(g.numpy(), [2.0, 2.0])
     np.testing.assert_allclose(counter.numpy(), [1.0, 1.0])  # concrete, not a tracer
+
+
+# ---------------------------------------------------------------- functional_call
+def tied(lib):
+    class M(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = lib.nn.Linear(2, 2, bias=False)
+            self.b = lib.nn.Linear(2, 2, bias=False)
+            self.b.weight = self.a.weight
+
+        def forward(self, x):
+            return self.b(self.a(x))
+
+    torch.manual_seed(0)
+    m = M()
+    with lib.no_grad():
+        m.a.weight.copy_(lib.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    return m
+
+
+def test_functional_call_tied_weights_and_args_forms_match_torch():
+    def script(lib):
+        fc = lib.func.functional_call
+        m, x, eye = tied(lib), lib.ones(1, 2), lib.eye(2)
+        lin = lib.nn.Linear(2, 2)
+        return [
+            fc(m, {"a.weight": eye * 2}, (x,)),
+            fc(m, {"a.weight": eye * 2}, (x,), tie_weights=False),
+            fc(m, ({"a.weight": eye},), x),
+            fc(
+                lin, {"weight": eye, "bias": lib.zeros(2)}, args=(), kwargs={"input": x}
+            ),
+            m(x),  # the module's own weights are back
+        ]
+
+    run_both(script, RTOL, ATOL)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, m, e: lib.func.functional_call(
+            m, {"a.weight": e, "b.weight": e * 3}, (lib.ones(1, 2),)
+        ),
+        lambda lib, m, e: lib.func.functional_call(
+            m, {"a.weight": e, "c": e}, (lib.ones(1, 2),), strict=True
+        ),
+        lambda lib, m, e: lib.func.functional_call(
+            m, ({"a.weight": e}, {"a.weight": e}), (lib.ones(1, 2),)
+        ),
+    ],
+)
+def test_functional_call_errors_match_torch(call):
+    ours = error_of(lambda: call(fl, tied(fl), fl.eye(2)))
+    assert ours == error_of(lambda: call(torch, tied(torch), torch.eye(2)))
+
+
+def test_functional_call_restores_the_module_after_an_error():
+    m = tied(fl)
+    w = m.a.weight
+
+    def boom(x):
+        raise ValueError("boom")
+
+    m.register_forward_pre_hook(lambda mod, args: boom(args))
+    with pytest.raises(ValueError, match="boom"):
+        fl.func.functional_call(m, {"a.weight": fl.eye(2)}, (fl.ones(1, 2),))
+    assert m.a.weight is w and m.b.weight is w
+
+
+def test_grad_with_respect_to_a_module_gives_a_module_of_gradients():
+    lin = fl.nn.Linear(3, 2)
+    g = fl.func.grad(lambda m, x: m(x).sum())(lin, fl.ones(4, 3))
+    np.testing.assert_allclose(g.weight.detach().numpy(), np.full((2, 3), 4.0))
+    np.testing.assert_allclose(g.bias.detach().numpy(), np.full(2, 4.0))
