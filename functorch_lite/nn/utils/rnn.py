@@ -195,7 +195,9 @@ def pad_packed_sequence(
                 f"sequence length being {n_t}"
             )
         n_pad = sequence.data.shape[0]
-        index = np.concatenate([index, np.full((total_length - n_t, n_b), n_pad, index.dtype)])
+        index = np.concatenate(
+            [index, np.full((total_length - n_t, n_b), n_pad, index.dtype)]
+        )
     lengths = layout.lengths
     if sequence.unsorted_indices is not None:
         unsorted = _host_ints(sequence.unsorted_indices, "unsorted_indices")
@@ -255,7 +257,9 @@ def unpad_sequence(
     return [x[i, : int(n)] for i, n in enumerate(lens)]
 
 
-def pack_sequence(sequences: Sequence[Tensor], enforce_sorted: bool = True) -> PackedSequence:
+def pack_sequence(
+    sequences: Sequence[Tensor], enforce_sorted: bool = True
+) -> PackedSequence:
     """``pack_sequence``: pack a list of ``(L_i, *)`` tensors."""
     lengths = [s.shape[0] for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths,
