@@ -138,3 +138,25 @@ def test_dtypes_and_empty_shapes_match_torch(
 ) -> None:
     batch = [np.ones(shape, dtype) * i for i in range(3)]
     assert_same_structure(default_collate(batch), tud.default_collate(batch))
+
+
+def test_public_device_put_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fast host-to-device call is a JAX internal; if it ever moves, collation
+    # must fall back to jax.device_put with the same results.
+    from jax._src.interpreters import pxla
+
+    from functorch_lite.utils.data import _collate
+
+    def moved(*args: object, **kwargs: object) -> None:
+        raise AttributeError("moved")
+
+    monkeypatch.setattr(pxla, "batched_device_put", moved)
+    _collate._host_to_device.cache_clear()
+    try:
+        batch = [(np.full(3, i, np.float32), i) for i in range(4)]
+        assert_same_structure(default_collate(batch), tud.default_collate(batch))
+    finally:
+        monkeypatch.undo()
+        _collate._host_to_device.cache_clear()
+    out = default_collate([np.zeros(2, np.float32)])
+    assert out.device.type == "cpu"  # batches live on the CPU, as PyTorch's

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections.abc
 import copy
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -174,11 +175,46 @@ def to_tensors(data: Any) -> Any:
     _collect(data, leaves)
     if not leaves:
         return data
+    host = [_aligned_for_jax(leaf) for leaf in leaves]
+    return _rebuild(data, iter(_host_to_device()(host)))
+
+
+@functools.cache
+def _host_to_device() -> Callable[[list[np.ndarray]], list[Any]]:
+    """The function that puts a batch's host arrays on the CPU device, zero-copy.
+
+    Batches live on the CPU, as PyTorch's DataLoader's do. ``jax.device_put`` spends
+    ~0.2 ms per call in Python dispatch; the runtime call underneath it takes ~0.02 ms.
+    We call that one directly — probed once, with ``jax.device_put`` as the fallback
+    if a JAX version moved it.
+    """
     import jax
 
-    host = [_aligned_for_jax(leaf) for leaf in leaves]
-    arrays = iter(jax.device_put(host, may_alias=True))
-    return _rebuild(data, arrays)
+    cpu = jax.devices("cpu")[0]
+    try:
+        from jax._src.interpreters.pxla import batched_device_put
+        from jax.sharding import SingleDeviceSharding
+
+        sharding = SingleDeviceSharding(cpu)
+
+        def put(arrays: list[np.ndarray]) -> list[Any]:
+            return [
+                batched_device_put(
+                    jax.core.ShapedArray(a.shape, a.dtype),
+                    sharding,
+                    [a],
+                    [cpu],
+                    committed=False,
+                )
+                for a in arrays
+            ]
+
+        probe = np.arange(3, dtype=np.int64)
+        if not np.array_equal(np.asarray(put([probe])[0]), probe):
+            raise RuntimeError("batched_device_put changed behaviour")
+        return put
+    except Exception:  # internal API moved: the public path is slower, not wrong
+        return lambda arrays: jax.device_put(arrays, cpu, may_alias=True)
 
 
 # XLA:CPU adopts a host buffer aligned to this many bytes instead of copying it:
