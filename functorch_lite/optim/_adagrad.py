@@ -99,4 +99,7 @@ class Adagrad(RuleOptimizer):
         )
 
     def _static(self, group: dict[str, Any]) -> dict[str, Any]:
-        return {"maximize": bool(group["maximize"])}
+        return {
+            "use_weight_decay": float(group["weight_decay"]) != 0,
+            "maximize": bool(group["maximize"]),
+        }

@@ -97,6 +97,7 @@ class Adam(RuleOptimizer):
 
     def _static(self, group: dict[str, Any]) -> dict[str, Any]:
         return {
+            "use_weight_decay": float(group["weight_decay"]) != 0,
             "amsgrad": bool(group["amsgrad"]),
             "maximize": bool(group["maximize"]),
             "decoupled_weight_decay": bool(group["decoupled_weight_decay"]),

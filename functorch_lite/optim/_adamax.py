@@ -82,4 +82,7 @@ class Adamax(RuleOptimizer):
         )
 
     def _static(self, group: dict[str, Any]) -> dict[str, Any]:
-        return {"maximize": bool(group["maximize"])}
+        return {
+            "use_weight_decay": float(group["weight_decay"]) != 0,
+            "maximize": bool(group["maximize"]),
+        }

@@ -92,6 +92,7 @@ class NAdam(RuleOptimizer):
 
     def _static(self, group: dict[str, Any]) -> dict[str, Any]:
         return {
+            "use_weight_decay": float(group["weight_decay"]) != 0,
             "maximize": bool(group["maximize"]),
             "decoupled_weight_decay": bool(group["decoupled_weight_decay"]),
         }

@@ -90,6 +90,7 @@ class RMSprop(RuleOptimizer):
     def _static(self, group: dict[str, Any]) -> dict[str, Any]:
         # PyTorch decides in Python whether the momentum buffer exists at all.
         return {
+            "use_weight_decay": float(group["weight_decay"]) != 0,
             "use_momentum": float(group["momentum"]) > 0,
             "centered": bool(group["centered"]),
             "maximize": bool(group["maximize"]),

@@ -85,6 +85,7 @@ class SGD(RuleOptimizer):
     def _static(self, group: dict[str, Any]) -> dict[str, Any]:
         # PyTorch decides in Python whether momentum buffers exist at all.
         return {
+            "use_weight_decay": float(group["weight_decay"]) != 0,
             "use_momentum": float(group["momentum"]) != 0,
             "nesterov": bool(group["nesterov"]),
             "maximize": bool(group["maximize"]),

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import jax.numpy as jnp
 import numpy as np
 import torch
 
-from functorch_lite._tensor import Tensor
+import functorch_lite
+from functorch_lite import Tensor
 
 # Parameters are O(1) and move by O(lr) per step; float32 rounding differs between
 # XLA and ATen only in the last ulps, compounded over STEPS steps.
@@ -35,8 +35,8 @@ def initial_weights(seed: int = 0) -> list[np.ndarray]:
 
 
 def ours_tensor(a: Any, requires_grad: bool = False) -> Tensor:
-    return Tensor(
-        jnp.asarray(np.asarray(a, dtype=np.float32)), requires_grad=requires_grad
+    return functorch_lite.tensor(
+        np.asarray(a, dtype=np.float32), requires_grad=requires_grad
     )
 
 

@@ -55,6 +55,7 @@ def update(
     hyper: AdadeltaHyper,
     *,
     maximize: bool = False,
+    use_weight_decay: bool = True,
 ) -> tuple[list[Array], AdadeltaState]:
     """One Adadelta step over a whole parameter group (see the module docstring)."""
     lr, rho, eps, wd = hyper
@@ -64,7 +65,8 @@ def update(
         dt = p.dtype
         t = t + 1
         g = -g if maximize else g
-        g = g + c(wd, dt) * p
+        if use_weight_decay:
+            g = g + c(wd, dt) * p
         v = v * c(rho, dt) + c(1 - rho, dt) * (g * g)
         dx = jnp.sqrt(u + c(eps, dt)) / jnp.sqrt(v + c(eps, dt)) * g
         u = u * c(rho, dt) + c(1 - rho, dt) * (dx * dx)

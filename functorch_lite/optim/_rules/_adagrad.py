@@ -55,6 +55,7 @@ def update(
     hyper: AdagradHyper,
     *,
     maximize: bool = False,
+    use_weight_decay: bool = True,
 ) -> tuple[list[Array], AdagradState]:
     """One Adagrad step over a whole parameter group (see the module docstring)."""
     lr, lr_decay, eps, wd = hyper
@@ -64,7 +65,8 @@ def update(
         dt = p.dtype
         t = t + 1
         g = -g if maximize else g
-        g = g + c(wd, dt) * p
+        if use_weight_decay:
+            g = g + c(wd, dt) * p
         clr = lr / (1 + (t.astype(lr.dtype) - 1) * lr_decay)
         s = s + g * g
         theta = p - c(clr, dt) * (g / (jnp.sqrt(s) + c(eps, dt)))

@@ -55,6 +55,7 @@ def update(
     hyper: AdamaxHyper,
     *,
     maximize: bool = False,
+    use_weight_decay: bool = True,
 ) -> tuple[list[Array], AdamaxState]:
     """One Adamax step over a whole parameter group (see the module docstring)."""
     lr, b1, b2, eps, wd = hyper
@@ -64,7 +65,8 @@ def update(
         dt = p.dtype
         t = t + 1
         g = -g if maximize else g
-        g = g + c(wd, dt) * p
+        if use_weight_decay:
+            g = g + c(wd, dt) * p
         m = lerp(m, g, 1 - b1)
         u = jnp.maximum(u * c(b2, dt), jnp.abs(g) + c(eps, dt))
         clr = lr / (1 - b1 ** t.astype(lr.dtype))

@@ -66,6 +66,7 @@ def update(
     hyper: NAdamHyper,
     *,
     maximize: bool = False,
+    use_weight_decay: bool = True,
     decoupled_weight_decay: bool = False,
 ) -> tuple[list[Array], NAdamState]:
     """One NAdam step over a whole parameter group (see the module docstring)."""
@@ -78,9 +79,9 @@ def update(
         step = t.astype(lr.dtype)
         g = -g if maximize else g
         theta = p
-        if decoupled_weight_decay:
+        if use_weight_decay and decoupled_weight_decay:
             theta = theta * c(1 - lr * wd, dt)
-        else:
+        elif use_weight_decay:
             g = g + c(wd, dt) * p
         mu = b1 * (1 - 0.5 * 0.96 ** (step * psi))
         mu_next = b1 * (1 - 0.5 * 0.96 ** ((step + 1) * psi))

@@ -62,6 +62,7 @@ def update(
     hyper: RAdamHyper,
     *,
     maximize: bool = False,
+    use_weight_decay: bool = True,
     decoupled_weight_decay: bool = False,
 ) -> tuple[list[Array], RAdamState]:
     """One RAdam step over a whole parameter group (see the module docstring)."""
@@ -74,9 +75,9 @@ def update(
         step = t.astype(lr.dtype)
         g = -g if maximize else g
         theta = p
-        if decoupled_weight_decay:
+        if use_weight_decay and decoupled_weight_decay:
             theta = theta * c(1 - lr * wd, dt)
-        else:
+        elif use_weight_decay:
             g = g + c(wd, dt) * p
         m = lerp(m, g, 1 - b1)
         v = v * c(b2, dt) + c(1 - b2, dt) * (g * g)

@@ -69,6 +69,7 @@ def update(
     use_momentum: bool = False,
     centered: bool = False,
     maximize: bool = False,
+    use_weight_decay: bool = True,
 ) -> tuple[list[Array], RMSpropState]:
     """One RMSprop step over a whole parameter group (see the module docstring)."""
     lr, alpha, eps, wd, mu = hyper
@@ -78,7 +79,8 @@ def update(
         dt = p.dtype
         t = t + 1
         g = -g if maximize else g
-        g = g + c(wd, dt) * p
+        if use_weight_decay:
+            g = g + c(wd, dt) * p
         v = v * c(alpha, dt) + c(1 - alpha, dt) * (g * g)
         if centered:
             g_avg = lerp(g_avg, g, 1 - alpha)

@@ -51,6 +51,7 @@ def update(
     use_momentum: bool = False,
     nesterov: bool = False,
     maximize: bool = False,
+    use_weight_decay: bool = True,
 ) -> tuple[list[Array], SGDState]:
     """One SGD step over a whole parameter group (see the module docstring)."""
     lr, mu, dampening, wd = hyper
@@ -59,7 +60,8 @@ def update(
     for g, p, b in zip(grads, params, state.momentum_buffer, strict=True):
         dt = p.dtype
         g = -g if maximize else g
-        g = g + c(wd, dt) * p
+        if use_weight_decay:
+            g = g + c(wd, dt) * p
         if use_momentum:
             b = g if b is None else b * c(mu, dt) + c(1 - dampening, dt) * g
             g = g + c(mu, dt) * b if nesterov else b
