@@ -143,16 +143,18 @@ def test_dtypes_and_empty_shapes_match_torch(
 def test_public_device_put_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     # The fast host-to-device call is a JAX internal; if it ever moves, collation
     # must fall back to jax.device_put with the same results.
-    from jax._src.interpreters import pxla
+    import jax
 
     from functorch_lite.utils.data import _collate
 
     def moved(*args: object, **kwargs: object) -> None:
         raise AttributeError("moved")
 
-    monkeypatch.setattr(pxla, "batched_device_put", moved)
+    # Only the fast path builds avals through the public ``jax.core`` name.
+    monkeypatch.setattr(jax.core, "ShapedArray", moved)
     _collate._host_to_device.cache_clear()
     try:
+        assert _collate._host_to_device().__name__ == "<lambda>"  # the fallback
         batch = [(np.full(3, i, np.float32), i) for i in range(4)]
         assert_same_structure(default_collate(batch), tud.default_collate(batch))
     finally:
