@@ -11,7 +11,8 @@ one path is the reference computation (padded positions are computed, not zeroed
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
