@@ -1,0 +1,201 @@
+"""``compile(mode=...)``: what each of ``torch.compile``'s modes means here.
+
+=================  ==================================================================
+mode               what it sets
+=================  ==================================================================
+``default``        one XLA program per guard, state buffers donated, XLA's default
+                   optimization level.
+``reduce-overhead``  the same program, called through ``FastCall``: the executable and
+                   the state layout are resolved once, each call only checks the
+                   argument shapes and the cheap guards (training flags, grad mode,
+                   ``.grad`` slots), gathers the state arrays from pre-built lists and
+                   writes the results back — no pytree flattening, no guard tuple,
+                   no dict lookup. Written state stays donated (XLA reuses the
+                   buffers in place). PyTorch's CUDA-graph replay has the same goal.
+``max-autotune``   XLA's autotuning where the backend has it: on GPU
+                   ``xla_gpu_autotune_level=4`` (try every GEMM/convolution algorithm
+                   and keep the fastest). The CPU backend has no autotuner, so on
+                   CPU it is the same as ``default``.
+``max-autotune-no-cudagraphs``  as ``max-autotune``.
+=================  ==================================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from .._tensor import Tensor
+from ..autograd._grad_mode import state as grad_state
+from ..transforms._compile import CompiledFunction, _Program
+
+__all__ = [
+    "MODES",
+    "ModeSettings",
+    "compiler_options",
+    "settings",
+    "FastCall",
+    "apply_mode",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class ModeSettings:
+    """The settings one mode stands for.
+
+    Attributes:
+        fast_call: call through ``FastCall`` (pre-resolved executable and layout).
+        donate_state: donate written state buffers to XLA.
+        gpu_options: XLA compiler options used on a GPU backend.
+    """
+
+    fast_call: bool
+    donate_state: bool
+    gpu_options: dict[str, Any]
+
+
+_AUTOTUNE = {"xla_gpu_autotune_level": 4}
+MODES: dict[str, ModeSettings] = {
+    "default": ModeSettings(fast_call=False, donate_state=True, gpu_options={}),
+    "reduce-overhead": ModeSettings(fast_call=True, donate_state=True, gpu_options={}),
+    "max-autotune": ModeSettings(
+        fast_call=True, donate_state=True, gpu_options=_AUTOTUNE
+    ),
+    "max-autotune-no-cudagraphs": ModeSettings(
+        fast_call=False, donate_state=True, gpu_options=_AUTOTUNE
+    ),
+}
+
+UNKNOWN_MODE = "compile: unknown mode {mode!r}; expected one of {modes}"
+
+
+def settings(mode: str | None) -> ModeSettings:
+    """The ``ModeSettings`` of ``mode`` (``None`` is ``"default"``)."""
+    key = "default" if mode is None else mode
+    if key not in MODES:
+        raise ValueError(UNKNOWN_MODE.format(mode=mode, modes=sorted(MODES)))
+    return MODES[key]
+
+
+def compiler_options(mode: str | None, platform: str | None = None) -> dict[str, Any]:
+    """XLA compiler options for ``mode`` on ``platform`` (default: JAX's backend)."""
+    platform = platform or jax.default_backend()
+    return (
+        dict(settings(mode).gpu_options) if platform in ("gpu", "cuda", "rocm") else {}
+    )
+
+
+class FastCall:
+    """Calls one ``_Program`` of a ``CompiledFunction`` with minimal Python per call.
+
+    Everything that does not change between calls is resolved once: the executable,
+    which state tensors are written or read, the argument shapes, the output layout.
+    A call whose arguments or guards do not match goes to the ``CompiledFunction``
+    (which re-traces as usual) and the fast path follows its newest program.
+    """
+
+    def __init__(self, function: CompiledFunction) -> None:
+        self._compiled = function
+        self.program: _Program | None = None
+
+    def _bind(self, program: _Program, args: tuple[Any, ...]) -> None:
+        cf = self._compiled
+        self.program = program
+        self.written = [t for t, w in zip(program.state, program.written) if w]
+        self.read = [t for t, w in zip(program.state, program.written) if not w]
+        self.signature = [(a._data.shape, a._data.dtype) for a in args]
+        self.modules = [p for p in cf.participants if hasattr(p, "_compile_guard")]
+        self.flags = [p._compile_guard() for p in self.modules]
+        self.grad_enabled = grad_state.enabled
+        self.syncs = [
+            p._compile_sync for p in cf.participants if hasattr(p, "_compile_sync")
+        ]
+        state_ids = {id(t) for t in program.state}
+        self.slots = [(p, p._grad if id(p._grad) in state_ids else None, none)
+                      for p, none in zip(program.grad_slots, program.grad_none)]  # fmt: skip
+        # A step returning one Tensor (the loss) skips the pytree rebuild.
+        blank = [jnp.zeros((), jnp.float32)] * len(program.out_static)
+        probe = jax.tree_util.tree_unflatten(program.out_tree, blank)
+        self.single = isinstance(probe, Tensor) and program.out_static == [None]
+
+    def _matches(self, args: tuple[Any, ...]) -> bool:
+        if len(args) != len(self.signature) or grad_state.enabled != self.grad_enabled:
+            return False
+        for a, (shape, dtype) in zip(args, self.signature):
+            if (
+                type(a) is not Tensor
+                or a._data.shape != shape
+                or a._data.dtype != dtype
+            ):
+                return False
+        for m, flag in zip(self.modules, self.flags):
+            if m._compile_guard() != flag:
+                return False
+        for p, grad, none in self.slots:
+            g = p._grad
+            if (g is None) != none or (g is not None and g is not grad):
+                return False
+        return True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        cf = self._compiled
+        if kwargs or cf.discovered is None or cf.static_argnums:
+            return self._slow(args, kwargs)
+        if self.program is None or not self._matches(args):
+            return self._slow(args, kwargs)
+        for sync in self.syncs:
+            sync()
+        program = self.program
+        written = [t._data for t in self.written]
+        out, new_written, grads = program.jitted(
+            written, [t._data for t in self.read], [a._data for a in args]
+        )
+        for t, a in zip(self.written, new_written):
+            t._data = a
+            t._version += 1
+        if grads:
+            gi = iter(grads)
+            for (p, _, _), none in zip(self.slots, program.grad_none_out):
+                if none:
+                    p._grad = None
+                elif p._grad is None:
+                    p._grad = Tensor(next(gi))
+                else:
+                    p._grad._data = next(gi)
+        if self.single:
+            return Tensor(out[0])
+        ai = iter(out)
+        leaves = [next(ai) if s is None else s for s in program.out_static]
+        result = jax.tree_util.tree_unflatten(program.out_tree, leaves)
+        # Outputs are values: their history ran (and ended) inside the program.
+        for t in jax.tree_util.tree_leaves(
+            result, is_leaf=lambda x: isinstance(x, Tensor)
+        ):
+            if isinstance(t, Tensor):
+                t._requires_grad = False
+        return result
+
+    def _slow(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        cf = self._compiled
+        out = cf(*args, **kwargs)
+        if kwargs or cf.static_argnums or cf.discovered is None:
+            return out
+        if not all(type(a) is Tensor for a in args):
+            self.program = None
+            return out
+        program = cf.program_for(*args)  # the program just run: no trace here
+        if program is None:
+            self.program = None
+        else:
+            self._bind(program, args)
+        return out
+
+
+def apply_mode(function: CompiledFunction, mode: str | None) -> Any:
+    """The callable ``compile(fn, mode=mode)`` should return for ``function``."""
+    if settings(mode).fast_call:
+        return FastCall(function)
+    return function
