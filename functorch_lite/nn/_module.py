@@ -18,8 +18,8 @@ from typing import Any
 
 import jax
 
-from .. import _tensor as _core_tensor
 from .. import _dtype
+from .. import _tensor as _core_tensor
 from .._device import to_jax_device
 from .._tensor import Tensor
 from ..autograd._grad_mode import no_grad

@@ -8,7 +8,8 @@ back-propagates the same random cotangent and compares input and parameter gradi
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -42,8 +43,12 @@ def check_module(
     grad_tol: dict[str, float] | None = None,
     seed: int = 0,
     copy_weights: bool = True,
+    grad_inputs: Sequence[int] | None = None,
 ) -> tuple[Any, Any]:
-    """Forward + gradient parity of ``ours`` vs ``theirs`` on ``inputs``."""
+    """Forward + gradient parity of ``ours`` vs ``theirs`` on ``inputs``.
+
+    ``grad_inputs``: indices of the (floating) inputs to differentiate (default all).
+    """
     fwd_tol = fwd_tol or FWD
     grad_tol = grad_tol or GRAD
     assert list(ours.state_dict()) == list(theirs.state_dict()), (
@@ -52,7 +57,10 @@ def check_module(
     )
     if copy_weights:
         ours.load_state_dict(theirs.state_dict())
-    pairs = [_pair(x, grad) for x in inputs]
+    pairs = [
+        _pair(x, grad and (grad_inputs is None or i in grad_inputs))
+        for i, x in enumerate(inputs)
+    ]
     out_o = ours(*[p[0] for p in pairs])
     out_t = theirs(*[p[1] for p in pairs])
     outs_o = out_o if isinstance(out_o, tuple) else (out_o,)

@@ -58,10 +58,10 @@ def _reduction(size_average: bool | None, reduce: bool | None, reduction: str) -
 
 
 def _pointwise(name: str, kernel: Any) -> Op:
-    def fn(x, t, *, reduction, dtype, **params):  # type: ignore[no-untyped-def]
-        return reduce_loss(
-            kernel(x.astype(dtype), t.astype(dtype), **params), reduction
-        )
+    """A loss Op over ``kernel(x, t, p)``; ``p`` is one static hyperparameter (or None)."""
+
+    def fn(x, t, *, reduction, dtype, p=None):  # type: ignore[no-untyped-def]
+        return reduce_loss(kernel(x.astype(dtype), t.astype(dtype), p), reduction)
 
     return Op(name, fn)
 
@@ -74,11 +74,12 @@ def _warn_size(input: Tensor, target: Tensor) -> None:
         )
 
 
-_mse = _pointwise("mse_loss", lambda x, t: (x - t) ** 2)
-_l1 = _pointwise("l1_loss", lambda x, t: jnp.abs(x - t))
+_mse = _pointwise("mse_loss", lambda x, t, p: (x - t) ** 2)
+_l1 = _pointwise("l1_loss", lambda x, t, p: jnp.abs(x - t))
 _smooth_l1 = _pointwise(
     "smooth_l1_loss",
-    lambda x, t, beta: jnp.abs(x - t) if beta == 0 else jnp.where(
+    lambda x, t, beta: jnp.abs(x - t)
+    if beta == 0 else jnp.where(
         jnp.abs(x - t) < beta, 0.5 * (x - t) ** 2 / beta, jnp.abs(x - t) - 0.5 * beta),
 )  # fmt: skip
 _huber = _pointwise(
@@ -86,7 +87,9 @@ _huber = _pointwise(
     lambda x, t, delta: jnp.where(
         jnp.abs(x - t) < delta, 0.5 * (x - t) ** 2, delta * (jnp.abs(x - t) - 0.5 * delta)),
 )  # fmt: skip
-_soft_margin = _pointwise("soft_margin_loss", lambda x, t: jnp.log1p(jnp.exp(-t * x)))
+_soft_margin = _pointwise(
+    "soft_margin_loss", lambda x, t, p: jnp.log1p(jnp.exp(-t * x))
+)
 
 
 def _two(
@@ -149,7 +152,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     return _two(_smooth_l1, input, target, _reduction(size_average, reduce, reduction),
-                beta=float(beta))  # fmt: skip
+                p=float(beta))  # fmt: skip
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
@@ -159,7 +162,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         return reduce_tensor(
             huber_loss(input, target, "none", delta) * weight, reduction
         )  # type: ignore[operator]
-    return _two(_huber, input, target, reduction, delta=float(delta))
+    return _two(_huber, input, target, reduction, p=float(delta))
 
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,

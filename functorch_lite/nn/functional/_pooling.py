@@ -140,9 +140,12 @@ def _max_poolnd(n: int, name: str, input: Tensor, kernel_size: Any, stride: Any,
     _check_dims(input, n, name)
     k, s, p, d, out, hi = _geometry(tuple(input.shape), n, kernel_size, stride, padding,
                                     dilation, ceil_mode, name)  # fmt: skip
-    if return_indices:
+    if return_indices or any(di != 1 for di in d):
+        # Gather path: gives indices, and is differentiable with dilated windows
+        # (JAX has no VJP for a dilated max reduce_window).
         index = _window_index(tuple(input.shape[-n:]), k, s, p, d, out)
-        return _max_pool_idx_op(input, index=_Hashable(index), out=out)
+        values, indices = _max_pool_idx_op(input, index=_Hashable(index), out=out)
+        return (values, indices) if return_indices else values
     return _max_pool_op(input, k=k, s=s, p=p, d=d, hi=hi)
 
 
