@@ -22,7 +22,7 @@ def _pair(n: int = 6) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_tensor_dataset_matches_torch() -> None:
-    x, y = _pair()
+    x, y = _pair(3)
     ours = fud.TensorDataset(to_ours(x), to_ours(y))
     theirs = tud.TensorDataset(to_torch(x), to_torch(y))
     assert len(ours) == len(theirs)
@@ -42,6 +42,13 @@ def test_tensor_dataset_batches_follow_in_place_updates() -> None:
     first = next(iter(loader))[1].numpy()
     ds.tensors[1].add_(10)  # rebinds the tensor's array: batches must see it
     np.testing.assert_array_equal(next(iter(loader))[1].numpy(), first + 10)
+
+
+def test_tensor_dataset_batches_keep_autograd() -> None:
+    w = to_ours(np.arange(6, dtype=np.float32).reshape(3, 2)).requires_grad_()
+    batch = next(iter(fud.DataLoader(fud.TensorDataset(w), batch_size=2)))[0]
+    batch.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [[1, 1], [1, 1], [0, 0]])
 
 
 def test_tensor_dataset_out_of_range_index_matches_torch() -> None:

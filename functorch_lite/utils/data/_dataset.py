@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar, cast
 import numpy as np
 
 from ..._tensor import Tensor
-from ._collate import AsTensor
+from ._collate import AsTensor, collate_numpy
 from ._sampler import numpy_rng
 from ._worker import get_worker_info, in_jax_free_worker
 
@@ -124,6 +124,9 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
             )
         if get_worker_info() is not None:
             return [AsTensor(a[idx]) for a in self.numpy_arrays()]
+        if any(t.requires_grad for t in self.tensors):
+            # Keep autograd's record (index, then stack), as PyTorch's batches do.
+            return collate_numpy([self[i] for i in indices])
         arrays = tuple(t.jax() for t in self.tensors)
         return [Tensor(a) for a in _gather_rows(arrays, idx)]
 
