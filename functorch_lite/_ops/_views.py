@@ -129,7 +129,11 @@ def assign(self: Tensor, result: Tensor) -> None:
     """Rebind ``self`` to ``result``'s value and history (shapes/dtypes already match)."""
     if isinstance(self, ViewTensor):
         root = self._root
-        track = _grad_state.enabled and (root._requires_grad or result._requires_grad)
+        track = (
+            _grad_state.enabled
+            and not self._detached  # ``.data``/``detach()`` writes never record history
+            and (root._requires_grad or result._requires_grad)
+        )
         if track:
             new_root = dispatch(copy_slices, (root, result), {"chain": self._chain})
             if _tensor.observer is not None:

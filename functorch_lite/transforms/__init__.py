@@ -1,6 +1,10 @@
 """Function transforms over Tensors and Modules, computed by JAX (ARCHITECTURE §4)."""
 
 from ._checkpoint import checkpoint as checkpoint
+from ._compile import CompiledFunction as CompiledFunction
+from ._compile import compile as compile  # noqa: A004
+from ._compile import disable as disable
+from ._compile import jit as jit
 from ._control_flow import cond as cond
 from ._control_flow import fori_loop as fori_loop
 from ._control_flow import scan as scan
@@ -18,6 +22,10 @@ from ._functionalize import stack_module_state as stack_module_state
 from ._vmap import vmap as vmap
 
 __all__ = [
+    "CompiledFunction",
+    "compile",
+    "disable",
+    "jit",
     "checkpoint",
     "cond",
     "fori_loop",

@@ -74,7 +74,7 @@ class _Program:
 
     __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
                  "out_static", "n_written", "donate", "grad_none_out", "jit_fn",
-                 "example_args")  # fmt: skip
+                 "example_args", "differentiable", "op")  # fmt: skip
 
     def __init__(self) -> None:
         self.jitted: Any = None
@@ -91,6 +91,10 @@ class _Program:
         self.jit_fn: Any = None
         #: ``(written_state, read_state, arg_arrays)`` as ``jax.ShapeDtypeStruct``s.
         self.example_args: Any = None
+        #: True when the program updates no tensor that requires grad and runs no
+        #: backward (a compiled forward): calls then record ONE autograd node.
+        self.differentiable = False
+        self.op: Any = None
 
 
 class CompiledFunction:
@@ -152,7 +156,30 @@ class CompiledFunction:
             program = self._trace(guard, args, kwargs, arrays)
             if program is None:
                 return self.fn(*args, **kwargs)
+        if grad_state.enabled and program.differentiable:
+            return self._run_differentiable(program, args, kwargs)
         return self._run(program, arrays)
+
+    def program_for(self, *args: Any, **kwargs: Any) -> _Program | None:
+        """The program a call with these arguments would run; traced, not run, if new.
+
+        Needs the discovery call to have happened. ``None`` means these arguments run
+        eagerly (a graph break). Used by ``functorch_lite.lowering`` to inspect steps.
+        """
+        if self.discovered is None:
+            raise RuntimeError("program_for: call the compiled function once first")
+        for p in self.participants:
+            sync = getattr(p, "_compile_sync", None)
+            if sync is not None:
+                sync()
+        arrays, _, arg_key = self._split_args(args, kwargs)
+        guard = self._guard(arg_key)
+        if guard in self.eager_guards:
+            return None
+        program = self.programs.get(guard)
+        if program is not None and self._slots_match(program):
+            return program
+        return self._trace(guard, args, kwargs, arrays)
 
     def _discover(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         rec = Recorder()
@@ -291,6 +318,9 @@ class CompiledFunction:
         program.out_static = info["out_static"]
         program.grad_none_out = info["grad_none_out"]  # type: ignore[attr-defined]
         program.donate = self.donate_state
+        program.differentiable = not any(
+            w and t._requires_grad for t, w in zip(state, program.written)
+        ) and not slots and any(t._requires_grad for t in state)
 
     def _run(self, program: _Program, arrays: list[Any]) -> Any:
         state = program.state
@@ -322,8 +352,62 @@ class CompiledFunction:
             elif p._grad._data is not g:
                 p._grad._data = g
         ai = iter(out_arrays)
-        leaves = [Tensor(next(ai)) if s is None else s for s in program.out_static]
-        return jax.tree_util.tree_unflatten(program.out_tree, leaves)
+        leaves = [next(ai) if s is None else s for s in program.out_static]
+        out = jax.tree_util.tree_unflatten(program.out_tree, leaves)
+        # Outputs are values: their history ran (and ended) inside the program.
+        for t in jax.tree_util.tree_leaves(
+            out, is_leaf=lambda x: isinstance(x, Tensor)
+        ):
+            if isinstance(t, Tensor):
+                t._requires_grad = False
+        return out
+
+
+    def _run_differentiable(self, program: _Program, args: tuple[Any, ...],
+                            kwargs: dict[str, Any]) -> Any:  # fmt: skip
+        """Run the program as one recorded op, so eager ``backward()`` reaches the state.
+
+        JAX differentiates the pure function; its backward is compiled like any op's.
+        """
+        from .._ops._dispatch import Op, dispatch
+
+        state = program.state
+        written = [t for t, w in zip(state, program.written) if w]
+        read = [t for t, w in zip(state, program.written) if not w]
+        dyn = (tuple(a for i, a in enumerate(args) if i not in self.static_argnums), kwargs)
+        leaves = jax.tree_util.tree_leaves(dyn, is_leaf=lambda x: isinstance(x, Tensor))
+        arg_inputs = [x for x in leaves if isinstance(x, (Tensor, jax.Array, jax.core.Tracer))]
+        n_w, n_r = len(written), len(read)
+        n_out = sum(st is None for st in program.out_static)
+        if program.op is None:
+            jit_fn = program.jit_fn
+
+            def whole(*flat: Any) -> Any:
+                outs, new_w, grads = jit_fn(
+                    list(flat[:n_w]), list(flat[n_w : n_w + n_r]), list(flat[n_w + n_r :])
+                )
+                flat_out = tuple(outs) + tuple(new_w) + tuple(grads)
+                return flat_out if len(flat_out) != 1 else flat_out[0]
+
+            total = n_out + n_w + sum(not g for g in program.grad_none_out)
+            program.op = Op("compiled", whole, n_out=total, saves_inputs=False,
+                            backward_name="CompiledFunctionBackward")  # fmt: skip
+        results = dispatch(program.op, tuple(written + read + arg_inputs), {})
+        results = results if isinstance(results, tuple) else (results,)
+        for t, r in zip(written, results[n_out : n_out + n_w]):
+            t._data = r._data
+            t._version += 1
+        it = iter(results[:n_out])
+        leaves_out = [next(it) if st is None else st for st in program.out_static]
+        # Tensor outputs are pytree nodes over one array each: put the op's results
+        # (which carry the autograd history) where those arrays were.
+        flat, tree = jax.tree_util.tree_flatten(
+            jax.tree_util.tree_unflatten(program.out_tree, [0] * len(leaves_out)),
+            is_leaf=lambda x: isinstance(x, Tensor),
+        )
+        it = iter(leaves_out)
+        rebuilt = [next(it) for _ in flat]
+        return jax.tree_util.tree_unflatten(tree, rebuilt)
 
 
 def _guard_diff(old: Any, new: Any) -> str:

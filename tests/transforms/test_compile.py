@@ -1,0 +1,219 @@
+"""``compile``: a PyTorch-style training step as one XLA program, equal to eager."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import functorch_lite as torch
+from functorch_lite.nn.utils import clip_grad_norm_
+
+RTOL, ATOL = 1e-5, 1e-6
+
+
+def _data(n: int = 32, d: int = 6, c: int = 3, seed: int = 0) -> tuple[Any, Any]:
+    rng = np.random.default_rng(seed)
+    return (torch.tensor(rng.standard_normal((n, d)).astype(np.float32)),
+            torch.tensor(rng.integers(0, c, n)))  # fmt: skip
+
+
+def _setup(dropout: float = 0.0, bn: bool = False, seed: int = 0) -> tuple[Any, Any, Any]:
+    torch.manual_seed(seed)
+    # A bias before BatchNorm has zero gradient: Adam would amplify rounding noise.
+    layers: list[Any] = [torch.nn.Linear(6, 16, bias=not bn)]
+    if bn:
+        layers.append(torch.nn.BatchNorm1d(16))
+    layers += [torch.nn.ReLU(), torch.nn.Dropout(dropout), torch.nn.Linear(16, 3)]
+    model = torch.nn.Sequential(*layers)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    return model, opt, torch.nn.CrossEntropyLoss()
+
+
+def _train(compiled: bool, steps: int, **kw: Any) -> tuple[Any, list[float], Any]:
+    model, opt, crit = _setup(**kw)
+    x, y = _data()
+    calls = {"n": 0}
+
+    def step(x: Any, y: Any) -> Any:
+        calls["n"] += 1
+        opt.zero_grad()
+        loss = crit(model(x), y)
+        loss.backward()
+        clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        return loss
+
+    fn = torch.compile(step) if compiled else step
+    losses = [float(fn(x, y)) for _ in range(steps)]
+    return model, losses, (fn, calls)
+
+
+def _params(model: Any) -> dict[str, np.ndarray]:
+    return {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+
+
+def test_fifty_steps_equal_eager_and_body_runs_only_while_tracing() -> None:
+    eager, l_e, _ = _train(False, 50)
+    comp, l_c, (fn, calls) = _train(True, 50)
+    for k, v in _params(eager).items():
+        np.testing.assert_allclose(_params(comp)[k], v, rtol=RTOL, atol=ATOL, err_msg=k)
+    np.testing.assert_allclose(l_c, l_e, rtol=RTOL, atol=ATOL)
+    assert calls["n"] <= 4, "the Python body must not run again after warm-up"
+    assert fn.traces == 1 and len(fn.programs) == 1
+    # .grad and optimizer state were written back into the same objects
+    for p in comp.parameters():
+        assert p.grad is not None and p.grad.shape == p.shape
+    assert all("exp_avg" in s for s in fn.participants[-1].state.values())
+
+
+def test_dropout_fresh_masks_every_call_and_seed_reproduces_eager() -> None:
+    _, l_e, _ = _train(False, 6, dropout=0.5, seed=3)
+    _, l_c, (fn, _) = _train(True, 6, dropout=0.5, seed=3)
+    np.testing.assert_allclose(l_c, l_e, rtol=RTOL, atol=ATOL)
+    model, opt, crit = _setup(dropout=0.5)
+    x, _ = _data()
+    fwd = torch.compile(lambda x: model(x))
+    outs = [fwd(x).detach().numpy() for _ in range(4)]
+    assert not np.allclose(outs[2], outs[3]), "dropout must draw a new mask per call"
+
+
+def test_batchnorm_running_stats_update_like_eager() -> None:
+    eager, _, _ = _train(False, 5, bn=True)
+    comp, _, _ = _train(True, 5, bn=True)
+    pe, pc = _params(eager), _params(comp)
+    for k in ("1.running_mean", "1.running_var", "1.num_batches_tracked"):
+        np.testing.assert_allclose(pc[k], pe[k], rtol=RTOL, atol=ATOL, err_msg=k)
+    assert int(pc["1.num_batches_tracked"]) == 5
+
+
+def test_scheduler_changes_lr_without_recompiling() -> None:
+    results = []
+    for compiled in (False, True):
+        model, opt, crit = _setup()
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
+        x, y = _data()
+
+        def step(x: Any, y: Any) -> Any:
+            opt.zero_grad()
+            loss = crit(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        fn = torch.compile(step) if compiled else step
+        for _ in range(8):
+            fn(x, y)
+            sched.step()
+        results.append(_params(model))
+        if compiled:
+            assert fn.traces == 1, fn.retrace_causes
+    for k in results[0]:
+        np.testing.assert_allclose(results[1][k], results[0][k], rtol=RTOL, atol=ATOL)
+
+
+def test_train_and_eval_select_different_programs() -> None:
+    model, _, _ = _setup(dropout=0.5, bn=True)
+    x, _ = _data()
+    fwd = torch.compile(lambda x: model(x))
+    model.train()
+    fwd(x)
+    fwd(x)
+    model.eval()
+    with torch.no_grad():
+        expected = model(x).numpy()
+        fwd(x)
+        got = fwd(x).detach().numpy()
+    np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
+    assert len(fwd.programs) == 2
+    assert "training" in fwd.retrace_causes[-1] or "grad mode" in fwd.retrace_causes[-1]
+
+
+def test_new_batch_shape_retraces_and_warns_after_eight() -> None:
+    model, _, _ = _setup()
+    fwd = torch.compile(lambda x: model(x))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n in range(1, 13):
+            fwd(torch.ones(n, 6))
+            fwd(torch.ones(n, 6))
+    messages = [str(w.message) for w in caught if "re-traced" in str(w.message)]
+    assert messages and "argument leaf 0" in messages[0]
+    assert fwd.traces == 12
+
+
+def test_untraceable_code_falls_back_or_raises_with_fullgraph() -> None:
+    def step(x: Any) -> Any:
+        if (x.sum() > 0).item():
+            return x * 2
+        return x * 3
+
+    f = torch.compile(step)
+    x = torch.ones(3)
+    f(x)
+    with pytest.warns(UserWarning, match="test_compile.py"):
+        out = f(x)
+    np.testing.assert_allclose(out.numpy(), [2.0, 2.0, 2.0])
+    np.testing.assert_allclose(f(-x).numpy(), [-3.0, -3.0, -3.0])
+    g = torch.compile(step, fullgraph=True)
+    g(x)
+    with pytest.raises(torch.TracedValueError, match=r"test_compile.py:\d+.*item"):
+        g(x)
+
+
+def test_compiled_module_shares_state_and_backward_reaches_weights() -> None:
+    model, _, crit = _setup()
+    cmodel = torch.compile(model)
+    x, y = _data()
+    for _ in range(3):
+        model.zero_grad()
+        loss = crit(cmodel(x), y)
+        loss.backward()
+    got = {n: p.grad.numpy().copy() for n, p in model.named_parameters()}
+    model.zero_grad()
+    crit(model(x), y).backward()
+    for n, p in model.named_parameters():
+        np.testing.assert_allclose(got[n], p.grad.numpy(), rtol=RTOL, atol=ATOL, err_msg=n)
+    assert list(cmodel.state_dict()) == ["_orig_mod." + k for k in model.state_dict()]
+    assert cmodel.__dict__["_compiled_call"].traces == 1
+
+
+def test_compiler_disable_runs_eagerly_inside() -> None:
+    seen = []
+
+    @torch.compiler.disable
+    def log(t: Any) -> Any:
+        seen.append(float(t.sum()))
+        return t + 1
+
+    f = torch.compile(lambda x: log(x * 2) * 3)
+    x = torch.ones(2)
+    for _ in range(3):
+        out = f(x)
+    np.testing.assert_allclose(out.numpy(), [9.0, 9.0])
+    assert seen == [4.0, 4.0, 4.0]
+
+
+def test_tied_parameters_stay_tied() -> None:
+    torch.manual_seed(0)
+    emb = torch.nn.Embedding(5, 4)
+    head = torch.nn.Linear(4, 5, bias=False)
+    head.weight = emb.weight
+    opt = torch.optim.SGD(list(emb.parameters()), lr=0.1)
+    idx = torch.tensor([0, 3, 1])
+
+    @torch.compile
+    def step(i: Any) -> Any:
+        opt.zero_grad()
+        loss = head(emb(i)).logsumexp(-1).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    for _ in range(3):
+        step(idx)
+    assert head.weight is emb.weight
+    program = next(iter(step.programs.values()))
+    assert sum(t is emb.weight for t in program.state) == 1
