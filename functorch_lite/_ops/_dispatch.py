@@ -37,7 +37,9 @@ class Op:
         fn: ``fn(*arrays, **static)``; keyword-only parameters are static (hashable).
         n_out: number of outputs (1: ``fn`` returns an array, else a tuple).
         saves_inputs: whether backward needs the inputs' values (drives PyTorch's
-            "modified by an inplace operation" check); False for linear ops.
+            "modified by an inplace operation" check); False for linear ops;
+            ``"partners"`` for bilinear ops, whose grad w.r.t. one input needs only
+            the others.
         view: whether the output is a view of input 0 (writes reach the input).
         jit: run eagerly through ``jax.jit`` (False for ops that must not be jitted,
             such as placing an array on another device).
@@ -51,7 +53,7 @@ class Op:
         fn: Callable[..., Any],
         *,
         n_out: int = 1,
-        saves_inputs: bool = True,
+        saves_inputs: bool | str = True,
         view: bool = False,
         backward_name: str | None = None,
         jit: bool = True,
@@ -119,11 +121,18 @@ def dispatch(op: Op, args: tuple[Any, ...], static: dict[str, Any]) -> Any:
     if needs_grad:
         float_out = tuple(_inexact(o) for o in outs)
         if any(float_out):
-            saved = (
-                tuple((a, a._version) for a in args if isinstance(a, Tensor))
-                if op.saves_inputs
-                else ()
-            )
+            if op.saves_inputs == "partners":
+                # Bilinear ops (mul): an input is needed only for its partners' grads.
+                diff = [isinstance(a, Tensor) and a._requires_grad for a in args]
+                saved = tuple(
+                    (a, a._version)
+                    for i, a in enumerate(args)
+                    if isinstance(a, Tensor) and any(d for j, d in enumerate(diff) if j != i)
+                )
+            elif op.saves_inputs:
+                saved = tuple((a, a._version) for a in args if isinstance(a, Tensor))
+            else:
+                saved = ()
             edges = tuple(edge_of(a) for a in args)
             node = Node(op, static, tuple(arrays), edges, saved, len(outs), float_out)
     if op.view:

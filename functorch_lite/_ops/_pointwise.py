@@ -53,7 +53,7 @@ def _to_operand(x: Any) -> Any:
     return Tensor(jnp.asarray(x))
 
 
-def binary(name: str, kernel: Any, *, saves_inputs: bool = True, compare: bool = False,
+def binary(name: str, kernel: Any, *, saves_inputs: bool | str = True, compare: bool = False,
            floating: bool = False) -> Any:  # fmt: skip
     """A PyTorch binary op over ``kernel(a, b)`` evaluated in the promoted dtype."""
 
@@ -150,7 +150,7 @@ def sub(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
 
 
 subtract = register(sub, method="subtract", inplace="subtract_")
-mul = register(binary("mul", jnp.multiply), inplace=True, operators=("__mul__",), reflected=("__rmul__",))  # noqa: E501
+mul = register(binary("mul", jnp.multiply, saves_inputs="partners"), inplace=True, operators=("__mul__",), reflected=("__rmul__",))  # noqa: E501
 multiply = mul
 _true_div = binary("div", jnp.true_divide, floating=True)
 _floor_div = binary("floor_divide", jnp.floor_divide)
