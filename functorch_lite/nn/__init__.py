@@ -31,6 +31,10 @@ from ._activation import Softsign as Softsign
 from ._activation import Tanh as Tanh
 from ._activation import Tanhshrink as Tanhshrink
 from ._activation import Threshold as Threshold
+from ._attention import MultiheadAttention as MultiheadAttention
+from ._attention import (
+    NonDynamicallyQuantizableLinear as NonDynamicallyQuantizableLinear,
+)
 from ._containers import ModuleDict as ModuleDict
 from ._containers import ModuleList as ModuleList
 from ._containers import ParameterDict as ParameterDict
@@ -116,15 +120,28 @@ from ._pooling import LPPool2d as LPPool2d
 from ._pooling import MaxPool1d as MaxPool1d
 from ._pooling import MaxPool2d as MaxPool2d
 from ._pooling import MaxPool3d as MaxPool3d
+from ._rnn import GRU as GRU
+from ._rnn import LSTM as LSTM
+from ._rnn import RNN as RNN
+from ._rnn import GRUCell as GRUCell
+from ._rnn import LSTMCell as LSTMCell
+
+# Sequence models (owned by the sequence-models area).
+from ._rnn import RNNBase as RNNBase
+from ._rnn import RNNCell as RNNCell
+from ._rnn import RNNCellBase as RNNCellBase
 from ._sparse import Embedding as Embedding
 from ._sparse import EmbeddingBag as EmbeddingBag
+from ._transformer import Transformer as Transformer
+from ._transformer import TransformerDecoder as TransformerDecoder
+from ._transformer import TransformerDecoderLayer as TransformerDecoderLayer
+from ._transformer import TransformerEncoder as TransformerEncoder
+from ._transformer import TransformerEncoderLayer as TransformerEncoderLayer
 from ._upsampling import PixelShuffle as PixelShuffle
 from ._upsampling import PixelUnshuffle as PixelUnshuffle
 from ._upsampling import Upsample as Upsample
 from ._upsampling import UpsamplingBilinear2d as UpsamplingBilinear2d
 from ._upsampling import UpsamplingNearest2d as UpsamplingNearest2d
-
-# Sequence models (RNN/LSTM/GRU, attention, transformer) are added here by their area.
 
 __all__ = [  # noqa: RUF022
     "functional",
@@ -250,4 +267,19 @@ __all__ = [  # noqa: RUF022
     "HingeEmbeddingLoss",
     "MultiMarginLoss",
     "TripletMarginWithDistanceLoss",
+    "RNNBase",
+    "RNN",
+    "LSTM",
+    "GRU",
+    "RNNCellBase",
+    "RNNCell",
+    "LSTMCell",
+    "GRUCell",
+    "MultiheadAttention",
+    "NonDynamicallyQuantizableLinear",
+    "TransformerEncoderLayer",
+    "TransformerEncoder",
+    "TransformerDecoderLayer",
+    "TransformerDecoder",
+    "Transformer",
 ]
