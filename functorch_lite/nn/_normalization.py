@@ -160,7 +160,7 @@ class BatchNorm2d(_BatchNorm):
     Example:
         >>> import functorch_lite.nn as nn
         >>> nn.BatchNorm2d(16)
-        BatchNorm2d(16, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+        BatchNorm2d(16, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     """
 
     _dims = (4,)

@@ -43,6 +43,7 @@ class Parameter(Tensor):
         requires_grad: whether the parameter requires gradient (default True).
 
     Example:
+        >>> import numpy as np
         >>> import functorch_lite.nn as nn
         >>> p = nn.Parameter(np.zeros(2, np.float32))
         >>> p.requires_grad
