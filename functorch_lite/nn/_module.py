@@ -249,6 +249,8 @@ class Module:
             _bump()
         else:
             object.__setattr__(self, name, value)
+            if name == "training":
+                _bump()  # the pytree treedef records training flags
 
     def __getattr__(self, name: str) -> Any:
         d = self.__dict__
