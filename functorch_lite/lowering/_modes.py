@@ -104,6 +104,11 @@ class FastCall:
     def _bind(self, program: _Program, args: tuple[Any, ...]) -> None:
         cf = self._compiled
         self.program = program
+        # A compiled forward whose outputs need a grad_fn goes through the autograd
+        # recording path of CompiledFunction; the fast path returns plain values.
+        self.fast = not (
+            getattr(program, "differentiable", False) and grad_state.enabled
+        )
         self.written = [t for t, w in zip(program.state, program.written) if w]
         self.read = [t for t, w in zip(program.state, program.written) if not w]
         self.signature = [(a._data.shape, a._data.dtype) for a in args]
@@ -146,6 +151,8 @@ class FastCall:
             return self._slow(args, kwargs)
         if self.program is None or not self._matches(args):
             return self._slow(args, kwargs)
+        if not self.fast:  # a differentiable forward: one autograd node per call
+            return cf(*args, **kwargs)
         for sync in self.syncs:
             sync()
         program = self.program
