@@ -16,7 +16,7 @@ RTOL, ATOL = 1e-5, 1e-6  # float32; scan and unrolled loop sum in the same order
 GRTOL, GATOL = 1e-4, 1e-5  # gradients: one more chain of kernels
 
 
-@functools.lru_cache(maxsize=None)  # one class per library: blocks must share a type
+@functools.cache  # one class per library: blocks must share a type
 def block_cls(lib):
     class Block(lib.nn.Module):
         def __init__(self, d):
