@@ -23,7 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._tensor import Tensor, TracedValueError, _check_concrete
+from .._tensor import Tensor, TracedValueError, ViewTensor, _check_concrete
 from ._dispatch import Op, is_tracer
 from ._registry import exported, method, register
 from ._reshape import set_contig
@@ -237,6 +237,49 @@ def _basic_contig(spec: Spec, shape: tuple[int, ...]) -> bool:
     return True
 
 
+def _dynamic_kernel(a: Any, starts: Any, *, layout: tuple[Any, ...]) -> Any:
+    """Basic indexing with the integer/slice starts as an operand, not a constant.
+
+    ``layout`` keeps only sizes and steps, so ``x[i]`` for every ``i`` is ONE compiled
+    program (PyTorch users index in Python loops; a program per index would compile
+    for every new integer).
+    """
+    sizes, steps, k = [], [], 0
+    for e in layout:
+        if e[0] == "i":
+            sizes.append(1)
+            steps.append(1)
+        elif e[0] == "s":
+            size, step = e[1], e[2]
+            sizes.append(max((size - 1) * step + 1, 0) if size else 0)
+            steps.append(step)
+    rest = a.shape[len(sizes):]
+    full_starts = [starts[i] for i in range(len(sizes))] + [0] * len(rest)
+    out = jax.lax.dynamic_slice(a, full_starts, tuple(sizes) + tuple(rest))
+    idx: list[Any] = []
+    o = 0
+    for e in layout:
+        if e[0] == "i":
+            idx.append(0)
+        elif e[0] == "s":
+            idx.append(slice(None, None, e[2]))
+            o += 1
+        else:
+            idx.append(None)
+            o += 1
+    out = out[tuple(idx)]
+    empty = [j for j, e in enumerate(x for x in layout if x[0] != "i") if e[0] == "f"]
+    if empty:
+        out = out[tuple(slice(0, 0) if j in empty else slice(None) for j in range(o))]
+    return out
+
+
+_DYNAMIC = {
+    name: Op("getitem", _dynamic_kernel, saves_inputs=False, backward_name=name)
+    for name in _BASIC
+}
+
+
 def _basic(x: Tensor, spec: Spec) -> Tensor:
     kinds = [e for e in spec if not (e[0] == "s" and e[1] == 0 and e[3] == 1)]
     name = "AliasBackward0"
@@ -245,7 +288,24 @@ def _basic(x: Tensor, spec: Spec) -> Tensor:
         name = {"i": "SelectBackward0", "s": "SliceBackward0"}.get(
             last, "UnsqueezeBackward0"
         )
-    out = _BASIC[name](x, spec=spec)
+    if not kinds or any(e[0] == "s" and e[2] <= e[1] for e in spec):
+        out = _BASIC[name](x, spec=spec)
+        return set_contig(out, x, _basic_contig(spec, tuple(x.shape)))
+    # Compute with dynamic starts; record the view with the static spec so that
+    # writes through it are scattered back into the base (``_views``).
+    layout = tuple(
+        ("i",) if e[0] == "i" else ("s", len(range(e[1], e[2], e[3])), e[3]) if e[0] == "s" else e
+        for e in spec
+    )
+    starts = np.array([e[1] for e in spec if e[0] in "is"], dtype=np.int64)
+    r = _DYNAMIC[name](x, starts, layout=layout)
+    link = (_BASIC[name], (("spec", spec),))
+    if isinstance(x, ViewTensor):
+        root, chain = x._root, x._chain + (link,)
+    else:
+        root, chain = x, (link,)
+    out = ViewTensor(root, chain, r._data, False)
+    out._requires_grad, out._node, out._out_idx = r._requires_grad, r._node, r._out_idx
     return set_contig(out, x, _basic_contig(spec, tuple(x.shape)))
 
 
