@@ -160,8 +160,12 @@ class graph:  # noqa: N801  (PyTorch's name for the context manager)
         if _tensor.observer is not None:
             raise RuntimeError(NESTED)
         self.frame = sys._getframe(self._depth)
-        dbg = jax_core.DebugInfo("accelerator.graph", "<captured block>", None, None)
-        self.trace = pe.DynamicJaxprTrace(dbg, parent_trace=jax_core.trace_ctx.trace)
+        self.dbg = jax_core.DebugInfo(
+            "accelerator.graph", "<captured block>", None, None
+        )
+        self.trace = pe.DynamicJaxprTrace(
+            self.dbg, parent_trace=jax_core.trace_ctx.trace
+        )
         self.capture = _Capture(self.trace)
         self._set_trace = jax_core.set_current_trace(self.trace)
         self._set_trace.__enter__()
@@ -184,9 +188,9 @@ class graph:  # noqa: N801  (PyTorch's name for the context manager)
         made = _frame_tensors(self.frame, trace)
         outputs = list(cap.written.values()) + made
         out_tracers = [trace.to_jaxpr_tracer(t._data, cap.source_info) for t in outputs]
-        jaxpr, consts = trace.frame.to_jaxpr(trace, out_tracers, trace.frame.debug_info
-                                             if hasattr(trace.frame, "debug_info")
-                                             else None, cap.source_info)  # fmt: skip
+        jaxpr, consts = trace.frame.to_jaxpr(
+            trace, out_tracers, self.dbg, cap.source_info
+        )
         closed = jax_core.ClosedJaxpr(jaxpr, consts)
         g.jaxpr = closed
         g.inputs = list(cap.inputs)

@@ -101,7 +101,8 @@ class ScanLayers(Module):
         >>> scanned = lowering.scan_layers(net)
         >>> list(scanned.state_dict()) == list(net.state_dict())
         True
-        >>> bool(torch.allclose(scanned(torch.ones(2, 4)), net(torch.ones(2, 4))))
+        >>> x = torch.ones(2, 4)
+        >>> (scanned(x) - net(x)).abs().max().item() < 1e-6
         True
     """
 

@@ -70,7 +70,7 @@ def compiled_function(fn: Callable[..., Any]) -> CompiledFunction:
             return module(*args, **kwargs)
 
         cf = CompiledFunction(forward, fullgraph=True)
-        cf.module = module  # type: ignore[attr-defined]  (names its state)
+        cf.module = module  # type: ignore[attr-defined]  # names its state
         return cf
     return CompiledFunction(fn, fullgraph=True)
 
@@ -130,7 +130,7 @@ class Traced:
         self._jax = program.jit_fn.trace(*program.example_args)
 
     @property
-    def jaxpr(self) -> jax.extend.core.ClosedJaxpr:
+    def jaxpr(self) -> Any:
         """The program as a ``ClosedJaxpr``."""
         return self._jax.jaxpr
 
