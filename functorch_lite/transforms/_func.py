@@ -10,7 +10,6 @@ off): JAX differentiates the tracers, so any nesting (``jacrev(jacfwd(f))``,
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._tensor import Size, Tensor
-from ._functionalize import Rewrap, Scope, concrete_errors, randomness, unwrap
+from ._functionalize import Rewrap, Scope, concrete_errors, randomness, unwrap, wraps
 
 __all__ = [
     "grad",
@@ -158,7 +157,7 @@ def grad_and_value(
         has_aux: ``func`` returns ``(output, aux)``; ``aux`` is passed through.
     """
 
-    @functools.wraps(func)
+    @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         p = _Pure(func, args, kwargs, argnums, "grad_and_value")
 
@@ -202,7 +201,7 @@ def grad(
     """
     gv = grad_and_value(func, argnums, has_aux)
 
-    @functools.wraps(func)
+    @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         g, value = gv(*args, **kwargs)
         return (g, value[1]) if has_aux else g
@@ -385,7 +384,7 @@ def jacrev(
     ``argnums`` structure; each block has shape ``out.shape + in.shape``."""
     _check_chunk("jacrev", chunk_size)
 
-    @functools.wraps(func)
+    @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         p = _Pure(func, args, kwargs, argnums, "jacrev")
 
@@ -429,7 +428,7 @@ def jacfwd(
     """``torch.func.jacfwd``: the Jacobian by forward mode (one JVP per input element,
     vectorised). ``randomness`` is that of the inner ``vmap``."""
 
-    @functools.wraps(func)
+    @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         p = _Pure(func, args, kwargs, argnums, "jacfwd")
         flat_primals = [a for arrays in p.primals for a in arrays]

@@ -41,6 +41,7 @@ __all__ = [
     "is_tensor",
     "record",
     "randomness",
+    "wraps",
 ]
 
 Tracer = jax.core.Tracer
@@ -432,6 +433,21 @@ def stack_module_state(
     params = {k: stack(k, [p[k] for p in all_params], True) for k in all_params[0]}
     buffers = {k: stack(k, [b[k] for b in all_buffers], False) for k in all_buffers[0]}
     return params, buffers
+
+
+# ---------------------------------------------------------------- wrappers
+def wraps(func: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``functools.wraps`` without copying ``__dict__`` (``func`` may be a Module)."""
+
+    def deco(wrapper: Callable[..., Any]) -> Callable[..., Any]:
+        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+            value = getattr(func, attr, None)
+            if isinstance(value, str):
+                setattr(wrapper, attr, value)
+        wrapper.__wrapped__ = func  # type: ignore[attr-defined]
+        return wrapper
+
+    return deco
 
 
 # ---------------------------------------------------------------- randomness

@@ -27,6 +27,7 @@ from ._functionalize import (
     Scope,
     concrete_errors,
     is_tensor,
+    wraps,
 )
 from ._functionalize import (
     randomness as randomness_mode,
@@ -48,7 +49,7 @@ PER_EXAMPLE_STATE = (
 def _name(func: Any) -> str:
     if isinstance(func, functools.partial):
         return f"functools.partial({_name(func.func)}, ...)"
-    return getattr(func, "__name__", repr(func))
+    return getattr(func, "__name__", type(func).__name__)
 
 
 def _is_dim_leaf(x: Any) -> bool:
@@ -193,7 +194,7 @@ def vmap(
             f"vmap: chunk_size should be None or greater than 0. (got {chunk_size})"
         )
 
-    @functools.wraps(func)
+    @wraps(func)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         split, tensors, dims = _split_args(func, in_dims, args)
         size = tensors[0].shape[dims[0]]
