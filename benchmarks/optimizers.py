@@ -34,17 +34,23 @@ def model_shapes(n_tensors: int = 100, seed: int = 0) -> list[tuple[int, ...]]:
     return shapes
 
 
-def timed(step, sync, steps: int) -> list[float]:
+def timed_pair(ours, sync_ours, theirs, steps: int) -> tuple[list[float], list[float]]:
+    """Alternate one step of each, so both see the same machine load."""
     for _ in range(5):  # warm-up: compile, allocate, fill caches
-        step()
-    sync()
-    times = []
+        ours()
+        theirs()
+    sync_ours()
+    t_ours, t_theirs = [], []
     for _ in range(steps):
         t0 = time.perf_counter()
-        step()
-        sync()
-        times.append(time.perf_counter() - t0)
-    return times
+        ours()
+        sync_ours()
+        t1 = time.perf_counter()
+        theirs()
+        t2 = time.perf_counter()
+        t_ours.append(t1 - t0)
+        t_theirs.append(t2 - t1)
+    return t_ours, t_theirs
 
 
 def main() -> None:
@@ -75,8 +81,7 @@ def main() -> None:
     def sync_ours() -> None:
         jax.block_until_ready([p.jax() for p in ours])
 
-    t_ours = timed(opt.step, sync_ours, args.steps)
-    t_torch = timed(topt.step, lambda: None, args.steps)
+    t_ours, t_torch = timed_pair(opt.step, sync_ours, topt.step, args.steps)
     ours_ms = statistics.median(t_ours) * 1e3
     torch_ms = statistics.median(t_torch) * 1e3
     print(

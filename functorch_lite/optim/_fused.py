@@ -89,7 +89,7 @@ class RuleOptimizer(Optimizer):
         if entry is None or not _same(entry[0], key):
             values = self._hyper(group)
             if entry is None:
-                entry = (key, type(values)(*(Tensor(v) for v in values)))
+                entry = (key, type(values)(*(Tensor(v) for v in values)))  # type: ignore[arg-type]
             else:
                 for t, v in zip(entry[1], values):
                     t._rebind(v)

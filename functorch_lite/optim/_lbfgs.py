@@ -326,7 +326,9 @@ class LBFGS(Optimizer):
             prev_flat_grad = flat_grad
             prev_loss = loss
             if state["n_iter"] == 1:
-                t = min(1.0, 1.0 / jnp.sum(jnp.abs(flat_grad))) * lr
+                # PyTorch's ``min(1.0, 1.0 / |g|_1) * lr``: a float32 value or 1.0.
+                inv = 1.0 / jnp.sum(jnp.abs(flat_grad))
+                t = (inv if inv < 1.0 else 1.0) * lr
             else:
                 t = lr
             gtd = jnp.dot(flat_grad, d)

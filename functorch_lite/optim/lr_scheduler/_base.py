@@ -18,7 +18,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from weakref import ref
 
 import jax.numpy as jnp
@@ -106,8 +106,8 @@ def _mark_optimizer_steps(scheduler: LRScheduler) -> None:
     func = type(opt).step
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        instance = opt_ref()
-        instance._opt_called = True  # type: ignore[union-attr]
+        instance = cast(Optimizer, opt_ref())
+        instance._opt_called = True  # type: ignore[attr-defined]
         return func(instance, *args, **kwargs)
 
     wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
