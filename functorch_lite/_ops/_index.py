@@ -23,8 +23,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._tensor import Tensor, TracedValueError, ViewTensor, _check_concrete
+from .._tensor import Tensor, TracedValueError, _check_concrete
 from ._dispatch import Op, is_tracer
+from ._views import as_view
 from ._registry import exported, method, register
 from ._reshape import set_contig
 from ._scatter import *  # noqa: F403
@@ -299,13 +300,7 @@ def _basic(x: Tensor, spec: Spec) -> Tensor:
     )
     starts = np.array([e[1] for e in spec if e[0] in "is"], dtype=np.int64)
     r = _DYNAMIC[name](x, starts, layout=layout)
-    link = (_BASIC[name], (("spec", spec),))
-    if isinstance(x, ViewTensor):
-        root, chain = x._root, x._chain + (link,)
-    else:
-        root, chain = x, (link,)
-    out = ViewTensor(root, chain, r._data, False)
-    out._requires_grad, out._node, out._out_idx = r._requires_grad, r._node, r._out_idx
+    out = as_view(x, r, _BASIC[name], {"spec": spec})
     return set_contig(out, x, _basic_contig(spec, tuple(x.shape)))
 
 

@@ -20,6 +20,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._dispatch import Op
 from ._registry import exported, method, register
+from ._views import as_view
 
 __all__: list[str] = []
 
@@ -125,6 +126,19 @@ def _slice_kernel(a: Any, *, dim: int, start: int, length: int) -> Any:
 def _select_kernel(a: Any, *, dim: int, index: int) -> Any:
     return jax.lax.index_in_dim(a, index, axis=dim, keepdims=False)
 
+
+def _dyn_slice_kernel(a: Any, start: Any, *, dim: int, length: int) -> Any:
+    return jax.lax.dynamic_slice_in_dim(a, start, length, axis=dim)
+
+
+def _dyn_select_kernel(a: Any, index: Any, *, dim: int) -> Any:
+    return jax.lax.dynamic_index_in_dim(a, index, axis=dim, keepdims=False)
+
+
+# The start/index is an operand: ``x.narrow(0, i, 1)`` / ``x.select(0, i)`` / iterating a
+# tensor compile once for all ``i``; the view chain records the static op below.
+_dyn_narrow = Op("narrow", _dyn_slice_kernel, saves_inputs=False, backward_name="SliceBackward0")  # noqa: E501
+_dyn_select = Op("select", _dyn_select_kernel, saves_inputs=False, backward_name="SelectBackward0")  # noqa: E501
 
 # Dim-0 slicing keeps a contiguous layout; the names tell ``_dispatch`` which is which.
 narrow0_op = Op("narrow0", _slice_kernel, saves_inputs=False, view=True,
@@ -454,7 +468,9 @@ def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
         )
     op = narrow0_op if d == 0 else narrow_op
     keeps = d == 0 or all(s == 1 for s in input.shape[:d]) or length == size
-    return set_contig(op(input, dim=d, start=start, length=length), input, keeps)
+    result = _dyn_narrow(input, np.int64(start), dim=d, length=length)
+    out = as_view(input, result, op, {"dim": d, "start": start, "length": length})
+    return set_contig(out, input, keeps)
 
 
 @register
@@ -472,7 +488,9 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
         )
     op = select0_op if d == 0 else select_op
     keeps = d == 0 or all(s == 1 for s in input.shape[:d])
-    return set_contig(op(input, dim=d, index=index % size), input, keeps)
+    result = _dyn_select(input, np.int64(index % size), dim=d)
+    out = as_view(input, result, op, {"dim": d, "index": index % size})
+    return set_contig(out, input, keeps)
 
 
 @register

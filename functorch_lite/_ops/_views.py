@@ -185,3 +185,23 @@ def shared_detach(self: Tensor) -> Tensor:
     view._contig = self._contig
     view._detached = True
     return view
+
+
+def as_view(src: Tensor, result: Tensor, op: Op, static: dict[str, Any]) -> Tensor:
+    """Make ``result`` (computed by any op) a view of ``src`` through ``op(**static)``.
+
+    Ops with data-like arguments (an index, a start) compute with those as dynamic
+    operands, so one compiled program serves every value; the view chain records the
+    equivalent static ``view=True`` op so writes through the view reach the base.
+    """
+    link = (op, tuple(static.items()))
+    if isinstance(src, ViewTensor):
+        root, chain = src._root, src._chain + (link,)
+    else:
+        root, chain = src, (link,)
+    out = ViewTensor(root, chain, result._data, False)
+    out._requires_grad, out._node, out._out_idx = (
+        result._requires_grad, result._node, result._out_idx,
+    )  # fmt: skip
+    out._contig = src._contig
+    return out
