@@ -285,3 +285,24 @@ def test_grad_with_respect_to_a_module_gives_a_module_of_gradients():
     g = fl.func.grad(lambda m, x: m(x).sum())(lin, fl.ones(4, 3))
     np.testing.assert_allclose(g.weight.detach().numpy(), np.full((2, 3), 4.0))
     np.testing.assert_allclose(g.bias.detach().numpy(), np.full(2, 4.0))
+
+
+def test_batchnorm_running_stats_under_grad_update_like_one_eager_forward():
+    # PyTorch's grad refuses to mutate captured buffers; we functionalize the write:
+    # the stats end as after one eager training forward (values, not tracers).
+    x = np.random.default_rng(0).standard_normal((6, 4)).astype(np.float32)
+    torch.manual_seed(0)
+    ref = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.BatchNorm1d(3))
+    ours = fl.nn.Sequential(fl.nn.Linear(4, 3), fl.nn.BatchNorm1d(3))
+    ours.load_state_dict(
+        {k: fl.tensor(v.detach().numpy()) for k, v in ref.state_dict().items()}
+    )
+    params = {k: v.detach() for k, v in ours.named_parameters()}
+    fl.func.grad(lambda p, x: fl.func.functional_call(ours, p, (x,)).pow(2).sum())(
+        params, fl.tensor(x)
+    )
+    ref(torch.tensor(x))
+    for name in ("running_mean", "running_var", "num_batches_tracked"):
+        np.testing.assert_allclose(
+            getattr(ours[1], name).numpy(), getattr(ref[1], name).numpy(), RTOL, ATOL
+        )
