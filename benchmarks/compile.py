@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _timing import best_time, fmt_us  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUDGET_S = 400  # skip an unrolled compile expected to take longer than this
 
 # One fresh process: discovery call (eager), then trace + compile of the program.
 OURS = textwrap.dedent("""
@@ -176,10 +177,28 @@ def dispatch_section() -> None:
         print(f"{name:<18} {fmt_us(t)}")
     print(f"reduce-overhead / default: {rows['reduce-overhead'] / rows['default']:.2f}x "
           "(target <= 0.8x)")  # fmt: skip
-    over_d = rows["default"] - rows["bare executable"]
-    over_f = rows["reduce-overhead"] - rows["bare executable"]
-    print(f"Python per call above the bare executable: default {over_d * 1e6:.1f} µs, "
-          f"reduce-overhead {over_f * 1e6:.1f} µs")  # fmt: skip
+    # The dispatch alone: the executable replaced by a stub returning its first result,
+    # so only our Python per call is timed (the noisy machine's XLA time drops out).
+    fast_program = fast.program
+    for prog in (program, fast_program):
+        prog.jitted = _Stub(prog.jitted)
+    d_py = best_time(lambda: default(x, y), number=500, repeat=7)
+    f_py = best_time(lambda: fast(x, y), number=500, repeat=7)
+    print(f"dispatch only (executable stubbed): default {fmt_us(d_py)}, "
+          f"reduce-overhead {fmt_us(f_py)}, ratio {f_py / d_py:.2f}x (target <= 0.8x)")  # fmt: skip
+
+
+class _Stub:
+    """Stands in for an executable: runs it once, then returns that result."""
+
+    def __init__(self, real):
+        self.real = real
+        self.out = None
+
+    def __call__(self, written, read, args):
+        if self.out is None:
+            self.out = self.real(written, read, args)
+        return self.out
 
 
 def scan_section(depths: tuple[int, ...]) -> None:
@@ -190,9 +209,15 @@ def scan_section(depths: tuple[int, ...]) -> None:
     print(
         "\n== compile time of a TransformerEncoderLayer stack (d=32, 2 heads, SGD step)"
     )
+    per_layer = 0.0
     for depth in depths:
         times = {}
         for scanned in (False, True):
+            if not scanned and per_layer * depth > BUDGET_S:
+                times[False] = float("nan")
+                print(f"{depth:>3} layers: unrolled skipped (estimated "
+                      f"{per_layer * depth:.0f} s > {BUDGET_S} s budget)")  # fmt: skip
+                continue
             fl.manual_seed(0)
             layers = [fl.nn.TransformerEncoderLayer(32, 2, 64, dropout=0.0, batch_first=True)
                       for _ in range(depth)]  # fmt: skip
@@ -214,14 +239,17 @@ def scan_section(depths: tuple[int, ...]) -> None:
             t = time.perf_counter()
             cf.program_for(x)
             times[scanned] = time.perf_counter() - t
+            if not scanned:
+                per_layer = times[False] / depth
         print(f"{depth:>3} layers: unrolled {times[False]:7.2f} s | scan_layers "
               f"{times[True]:7.2f} s | ratio {times[True] / times[False]:.2f}x")  # fmt: skip
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    cache_section()
-    dispatch_section()
+    if "--scan-only" not in sys.argv:
+        cache_section()
+        dispatch_section()
     scan_section((4, 16) if quick else (4, 16, 48))
 
 

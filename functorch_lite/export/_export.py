@@ -18,6 +18,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from .._random import default_generator
 from .._tensor import Tensor
 from ..autograd import no_grad
 from ..nn import Module
@@ -32,6 +33,10 @@ NOT_A_MODULE = (
 BAD_DYNAMIC = (
     "export: dynamic_shapes[{i}] should be None, a dict {{dim: Dim}} or a tuple with "
     "one Dim or None per dimension of input {i} (shape {shape}); got {spec!r}"
+)
+RANDOM_IN_EXPORT = (
+    "export: the forward draws random numbers (dropout in training mode?); an exported "
+    "program has no generator state. Call model.eval() before export."
 )
 BAD_OUTPUT = (
     "export: the forward returned {kind}; exported programs return Tensors, or "
@@ -290,11 +295,19 @@ def export(model: Module, args: tuple[Any, ...], kwargs: dict[str, Any] | None =
     def spec(t: Tensor) -> jax.ShapeDtypeStruct:
         return jax.ShapeDtypeStruct(t.shape, t.jax().dtype)
 
-    exported = jax.export.export(jax.jit(forward))(
-        [spec(p) for p in params.values()],
-        [spec(b) for b in buffers.values()],
-        *structs,
-    )
+    key = default_generator._key
+    key_data = key._data
+    try:
+        exported = jax.export.export(jax.jit(forward))(
+            [spec(p) for p in params.values()],
+            [spec(b) for b in buffers.values()],
+            *structs,
+        )
+    finally:
+        drew_random = key._data is not key_data
+        key._data = key_data  # never leave a tracer in the generator
+    if drew_random:
+        raise RuntimeError(RANDOM_IN_EXPORT)
     user_names = [f"args[{i}]" for i in user_pos] + [f"kwargs[{k!r}]" for k in kw_names]
     input_specs = [
         InputSpec("parameter", n, tuple(p.shape), str(p.jax().dtype))

@@ -27,7 +27,9 @@ def _roots(modules: list[Module]) -> list[Module]:
         for _, sub in m.named_modules():
             if sub is not m:
                 inner.add(id(sub))
-    return [m for m in modules if id(m) not in inner]
+    # Stateless helpers (a scanned run, an activation called directly) name nothing.
+    return [m for m in modules if id(m) not in inner
+            and next(iter(m.state_dict()), None) is not None]  # fmt: skip
 
 
 def _closure_names(fn: Any) -> dict[int, str]:

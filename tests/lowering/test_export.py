@@ -134,6 +134,15 @@ def test_saved_program_runs_in_a_fresh_process_without_the_class(tmp_path):
     np.testing.assert_allclose(out.numpy(), expected["out2"], rtol=RTOL, atol=ATOL)
 
 
+def test_export_refuses_random_draws():
+    drop = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5))  # training mode
+    key = fl.default_generator.get_state().numpy().copy()
+    with pytest.raises(RuntimeError, match="model.eval"):
+        export(drop, (fl.ones(2, 4),))
+    np.testing.assert_array_equal(fl.default_generator.get_state().numpy(), key)
+    export(drop.eval(), (fl.ones(2, 4),))
+
+
 def test_export_errors():
     with pytest.raises(TypeError, match="expected an nn.Module"):
         export(lambda x: x, (fl.ones(2),))

@@ -133,5 +133,14 @@ def test_graph_capture_and_replay():
         static_out.numpy(), net(fl.tensor(x)).detach().numpy(), rtol=RTOL, atol=ATOL
     )  # noqa: E501
     assert "Graph(" in repr(g)
+    # The generator key is state of the graph: each replay draws a new dropout mask.
+    drop, ones = nn.Dropout(0.5), fl.ones(4, 8)
+    g2 = fl.accelerator.Graph()
+    with fl.accelerator.graph(g2):
+        dropped = drop(ones)
+    g2.replay()
+    first = dropped.numpy().copy()
+    g2.replay()
+    assert set(np.unique(first)) <= {0.0, 2.0} and (dropped.numpy() != first).any()
     with pytest.raises(RuntimeError, match="nothing was captured"):
         fl.accelerator.Graph().replay()
