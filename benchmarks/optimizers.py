@@ -57,7 +57,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--opt", default="Adam", choices=["Adam", "AdamW", "SGD"])
+    parser.add_argument(
+        "--torch-threads", type=int, default=0, help="torch.set_num_threads (0: keep)"
+    )
     args = parser.parse_args()
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
 
     shapes = model_shapes()
     rng = np.random.default_rng(1)
