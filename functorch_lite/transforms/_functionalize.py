@@ -24,11 +24,13 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from .. import _random, _tensor
-from .._ops._dispatch import Op
+from .._ops._dispatch import Op, edge_of
 from .._tensor import StateObserver, Tensor, TracedValueError
 from ..autograd._grad_mode import is_grad_enabled, no_grad
+from ..autograd._graph import Node
 from ..nn import _module as _nn_module
 from ..nn._module import Module
 
@@ -217,11 +219,13 @@ def record(
 ) -> list[Tensor]:
     """Run ``compute`` (pure, over the arrays of ``inputs``) as ONE autograd op.
 
-    Control flow and checkpointing hand JAX a whole sub-program (``lax.cond``,
-    ``jax.checkpoint``...). So that ``loss.backward()`` still reaches everything that
-    program used, it is recorded on the tape as a single op whose inputs are
-    ``inputs`` plus the Tensors that require grad which the sub-program read from its
-    closure (model parameters): the engine then gets their gradients from JAX's VJP.
+    Control flow, checkpointing and ``vmap`` hand JAX a whole sub-program. So that
+    ``loss.backward()`` still reaches everything that program used, it is recorded on
+    the tape as a single node whose inputs are ``inputs`` plus the Tensors that require
+    grad which the sub-program read from its closure (model parameters): the engine
+    gets their gradients from JAX's VJP of ``compute``. The forward runs once; the
+    backward re-runs ``compute`` on tracers, with every tensor the forward wrote
+    restored afterwards so the re-run has no side effects.
     """
     arrays = [x.jax() if isinstance(x, Tensor) else x for x in inputs]
     scope = Scope(name)
@@ -233,27 +237,49 @@ def record(
     closure = [
         t for t in scope.reads.values() if t._requires_grad and id(t) not in input_ids
     ]
-    if not closure and not any(
-        isinstance(x, Tensor) and x._requires_grad for x in inputs
-    ):
+    tensors_in = [x for x in inputs if isinstance(x, Tensor)]
+    if not closure and not any(x._requires_grad for x in tensors_in):
         return [Tensor(o) for o in outs]
+    written = list(scope.written.values())
+    closure_arrays = [scope.before.get(id(t), t._data) for t in closure]
     n = len(inputs)
 
     def fn(*args: Any) -> Any:
-        saved = [t._data for t in closure]
+        saved_w = [t._data for t in written]
+        saved_c = [t._data for t in closure]
         try:
             for t, a in zip(closure, args[n:]):
                 t._data = a
             with no_grad():
                 result = compute(*args[:n])
         finally:
-            for t, a in zip(closure, saved):
+            for t, a in zip(closure, saved_c):
+                t._data = a
+            for t, a in zip(written, saved_w):
                 t._data = a
         return tuple(result) if len(outs) != 1 else result[0]
 
-    op = Op(name, fn, n_out=len(outs), backward_name=f"{name.capitalize()}Backward0")
-    result = op(*inputs, *closure)
-    return list(result) if len(outs) != 1 else [result]
+    op = Op(name, fn, n_out=len(outs), backward_name=f"{_camel(name)}Backward0")
+    every = [*inputs, *closure]
+    float_out = tuple(bool(jnp.issubdtype(o.dtype, np.inexact)) for o in outs)
+    node = Node(
+        op,
+        {},
+        (*arrays, *closure_arrays),
+        tuple(edge_of(a) for a in every),
+        tuple((a, a._version) for a in every if isinstance(a, Tensor)),
+        len(outs),
+        float_out,
+    )
+    results = [Tensor(o) for o in outs]
+    for i, t in enumerate(results):
+        if float_out[i]:
+            t._requires_grad, t._node, t._out_idx = True, node, i
+    return results
+
+
+def _camel(name: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in name.split("_"))
 
 
 # ---------------------------------------------------------------- functional_call

@@ -27,6 +27,7 @@ from ._functionalize import (
     Scope,
     concrete_errors,
     is_tensor,
+    record,
     wraps,
 )
 from ._functionalize import (
@@ -198,46 +199,47 @@ def vmap(
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         split, tensors, dims = _split_args(func, in_dims, args)
         size = tensors[0].shape[dims[0]]
-        arrays = [t.jax() for t in tensors]
         step = size if chunk_size is None else chunk_size
-        results = []
-        for start in range(0, size, step):
-            stop = min(start + step, size)
-            if start == 0 and stop == size:
-                chunk = arrays
-            else:
-                chunk = [
-                    jax.lax.slice_in_dim(a, start, stop, axis=d)
-                    for a, d in zip(arrays, dims)
-                ]  # noqa: E501
-            results.append(
-                _vmap_once(
-                    func,
-                    split,
-                    chunk,
-                    dims,
-                    start,
-                    stop,
-                    out_dims,
-                    randomness,
-                    kwargs,
-                    tensors,
+        box: dict[str, Any] = {}
+
+        def compute(*arrays: Any) -> list[Any]:
+            results = []
+            for start in range(0, size, step):
+                stop = min(start + step, size)
+                chunk = list(arrays)
+                if stop - start != size:
+                    chunk = [
+                        jax.lax.slice_in_dim(a, start, stop, axis=d)
+                        for a, d in zip(arrays, dims)
+                    ]
+                results.append(
+                    _vmap_once(
+                        func,
+                        split,
+                        chunk,
+                        dims,
+                        start,
+                        stop,
+                        out_dims,
+                        randomness,
+                        kwargs,
+                        tensors,
+                    )  # fmt: skip
                 )
-            )  # noqa: E501
-        if len(results) == 1:
-            out_arrays = results[0]
-        else:
-            leaves0, treedef = jax.tree_util.tree_flatten(results[0])
-            out_leaf_dims = _leaf_dims(func, out_dims, results[0])
-            cols = [jax.tree_util.tree_leaves(r) for r in results]
-            joined = [
-                leaves0[i]
-                if d is None
-                else jnp.concatenate([c[i] for c in cols], axis=d)
-                for i, d in enumerate(out_leaf_dims)
-            ]
-            out_arrays = jax.tree_util.tree_unflatten(treedef, joined)
-        return jax.tree_util.tree_map(Tensor, out_arrays)
+            leaves, box["treedef"] = jax.tree_util.tree_flatten(results[0])
+            if len(results) > 1:
+                out_leaf_dims = _leaf_dims(func, out_dims, results[0])
+                cols = [jax.tree_util.tree_leaves(r) for r in results]
+                leaves = [
+                    leaves[i] if d is None else jnp.concatenate([c[i] for c in cols], d)
+                    for i, d in enumerate(out_leaf_dims)
+                ]
+            return leaves
+
+        # One tape node: loss.backward() through vmap reaches the mapped inputs and
+        # the parameters the function closes over (an ensemble trained eagerly).
+        outs = record("vmap", compute, tensors)
+        return jax.tree_util.tree_unflatten(box["treedef"], outs)
 
     return wrapped
 

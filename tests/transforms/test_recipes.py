@@ -92,7 +92,9 @@ def assert_tree_close(ours, ref, rtol, atol):
             assert_tree_close(o, r, rtol, atol)
     else:
         assert tuple(ours.shape) == tuple(ref.shape)
-        np.testing.assert_allclose(ours.numpy(), ref.detach().numpy(), rtol, atol)
+        np.testing.assert_allclose(
+            ours.detach().numpy(), ref.detach().numpy(), rtol, atol
+        )
 
 
 # ---------------------------------------------------------------- per-sample gradients
@@ -186,7 +188,9 @@ def test_model_ensembling_recipe_matches_torch_and_loops():
     assert ours[0] == ref[0] == [4] * 6
     assert_tree_close(list(ours[1:3]), list(ref[1:3]), RTOL, 1e-5)
     loop = fl.stack([m(fl.tensor(x)) for m, x in zip(our_models, data)])
-    np.testing.assert_allclose(ours[1].numpy(), loop.detach().numpy(), RTOL, 1e-5)
+    np.testing.assert_allclose(
+        ours[1].detach().numpy(), loop.detach().numpy(), RTOL, 1e-5
+    )
     assert all(p.requires_grad and p.is_leaf for p in ours[3].values())
 
 
@@ -222,7 +226,9 @@ def test_ensemble_of_batchnorm_models_updates_each_models_running_stats():
                             in_dims=(0, 0, None))(params, buffers, lib.tensor(x))  # fmt: skip
         results[lib.__name__] = (out, buffers)
     (o_out, o_buf), (r_out, r_buf) = results["functorch_lite"], results["torch"]
-    np.testing.assert_allclose(o_out.numpy(), r_out.detach().numpy(), RTOL, 1e-5)
+    np.testing.assert_allclose(
+        o_out.detach().numpy(), r_out.detach().numpy(), RTOL, 1e-5
+    )
     for k in r_buf:
         np.testing.assert_allclose(o_buf[k].numpy(), r_buf[k].numpy(), RTOL, 1e-6)
 
@@ -319,3 +325,21 @@ def test_jvp_vjp_recipe_matches_torch():
     # jvp is J u and vjp is u^T J (checked on our side against our Jacobian).
     np.testing.assert_allclose(ours[1].numpy(), ours[4].numpy(), GRTOL, GATOL)
     np.testing.assert_allclose(ours[3].numpy(), ours[5].numpy(), GRTOL, GATOL)
+
+
+def test_training_an_ensemble_backward_through_vmap_matches_torch():
+    # The recipe's stacked params are leaves that require grad so that they can be
+    # trained: loss.backward() through vmap(functional_call) must reach them.
+    pairs = [twin("mlp", s) for s in range(3)]
+    x = np.random.default_rng(7).standard_normal((5, 1, 8, 8)).astype(np.float32)
+    grads = []
+    for lib, models in ((torch, [p[0] for p in pairs]), (fl, [p[1] for p in pairs])):
+        params, buffers = lib.func.stack_module_state(models)
+        base = copy.deepcopy(models[0])
+        out = lib.func.vmap(
+            lambda p, b, x: lib.func.functional_call(base, (p, b), (x,)),
+            in_dims=(0, 0, None),
+        )(params, buffers, lib.tensor(x))
+        out.pow(2).mean().backward()
+        grads.append({k: v.grad for k, v in params.items()})
+    assert_tree_close(grads[1], grads[0], GRTOL, GATOL)

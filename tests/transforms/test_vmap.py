@@ -125,3 +125,14 @@ def test_batch_independent_write_to_outside_tensor_is_committed():
 
     fl.func.vmap(f)(fl.tensor(Y))
     assert count.item() == 1
+
+
+def test_backward_through_vmap_reaches_mapped_and_closed_over_tensors():
+    def script(lib):
+        w = lib.tensor(Y[:, 0], requires_grad=True)  # closed over
+        x = lib.tensor(X[:, 0], requires_grad=True)  # mapped
+        y = lib.func.vmap(lambda r: (r * w).tanh().sum())(x)
+        (y * y).sum().backward()
+        return [y, w.grad, x.grad]
+
+    run_both(script, 1e-4, 1e-5)
