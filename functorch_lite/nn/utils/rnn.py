@@ -43,6 +43,14 @@ def _host_ints(x: Any, what: str) -> np.ndarray:
     return np.asarray(data).astype(np.int64).reshape(-1)
 
 
+def _host_tensor(values: np.ndarray) -> Tensor:
+    """An index tensor with concrete values even while a step is being traced: lengths
+    and permutations decide shapes, so they must stay known (like PyTorch's CPU
+    ``batch_sizes``)."""
+    with jax.ensure_compile_time_eval():
+        return Tensor(jnp.asarray(values))
+
+
 def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     """The inverse of an index permutation (``None`` stays ``None``)."""
     if permutation is None:
@@ -50,7 +58,7 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     p = _host_ints(permutation, "permutation")
     inv = np.empty_like(p)
     inv[p] = np.arange(p.size, dtype=np.int64)
-    return Tensor(jnp.asarray(inv))
+    return _host_tensor(inv)
 
 
 class _Layout(NamedTuple):
@@ -167,8 +175,8 @@ def pack_padded_sequence(
     n_cols = input.shape[1]
     flat = src_b * n_cols + t_idx if batch_first else t_idx * n_cols + src_b
     data = _pack_op(input, jnp.asarray(flat.astype(np.int32)), lead=2)
-    sorted_t = None if order is None else Tensor(jnp.asarray(order.astype(np.int64)))
-    return PackedSequence(data, Tensor(jnp.asarray(batch_sizes.astype(np.int64))),
+    sorted_t = None if order is None else _host_tensor(order.astype(np.int64))
+    return PackedSequence(data, _host_tensor(batch_sizes.astype(np.int64)),
                           sorted_t, invert_permutation(sorted_t))  # fmt: skip
 
 
@@ -207,7 +215,7 @@ def pad_packed_sequence(
         index = index.T
     padded = _pad_op(sequence.data, jnp.asarray(np.ascontiguousarray(index)),
                      value=float(padding_value))  # fmt: skip
-    return padded, Tensor(jnp.asarray(lengths))
+    return padded, _host_tensor(lengths)
 
 
 def _pad_seqs(*seqs, batch_first, value, left, n_t):  # type: ignore[no-untyped-def]
