@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 import torch
-from _optim_parity import assert_close, make_pair, set_grads
+from _optim_parity import assert_close, make_pair, ours_tensor, set_grads
 
 from functorch_lite import optim
 from functorch_lite.optim import _fused
@@ -37,11 +38,11 @@ def test_one_compiled_call_per_param_group(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_changing_hyperparameters_does_not_recompile() -> None:
-    ours, theirs = make_pair()
-    # A shape/static combination no other test uses, so the cache starts empty here.
-    ours = ours[:3]
-    theirs = theirs[:3]
-    opt = optim.SGD(ours, lr=0.1, momentum=0.9, dampening=0.1, nesterov=False)
+    # Shapes no other test uses, so every cache entry counted here is this test's.
+    rng = np.random.default_rng(3)
+    weights = [rng.standard_normal(s).astype(np.float32) for s in [(7, 3), (11,)]]
+    ours = [ours_tensor(w, requires_grad=True) for w in weights]
+    opt = optim.SGD(ours, lr=0.1, momentum=0.9, dampening=0.1)
     sched = optim.lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=2)
     jitted = compiled_update(
         _sgd.update,
@@ -50,16 +51,18 @@ def test_changing_hyperparameters_does_not_recompile() -> None:
         maximize=False,
         use_weight_decay=False,
     )
+    before = jitted._cache_size()
     lrs, momenta = set(), set()
     for step in range(8):
-        set_grads(ours, theirs, step)
+        for p in ours:
+            p.grad = ours_tensor(np.cos(step) * np.asarray(p.jax()))
         opt.step()
         sched.step()
         lrs.add(opt.param_groups[0]["lr"])
         momenta.add(opt.param_groups[0]["momentum"])
     assert len(lrs) > 2 and len(momenta) > 2
     # Two traces only: the first step (no momentum buffers yet), then every other.
-    assert jitted._cache_size() == 2
+    assert jitted._cache_size() - before == 2
 
 
 def test_adam_betas_schedule_does_not_recompile() -> None:
@@ -73,11 +76,15 @@ def test_adam_betas_schedule_does_not_recompile() -> None:
         decoupled_weight_decay=False,
         use_weight_decay=False,
     )
+    sizes = []
     for step in range(6):
         set_grads(ours, theirs, step)
         opt.step()
         sched.step()
-    assert jitted._cache_size() == 1
+        sizes.append(jitted._cache_size())
+    betas = {g["betas"][0] for g in opt.param_groups}
+    assert len(betas) == 1 and sched.get_last_lr() != [0.5 / 25]
+    assert sizes == sizes[:1] * 6  # compiled by the first step, never again
 
 
 def test_step_runs_on_tracers_and_matches_eager() -> None:
@@ -102,8 +109,6 @@ def test_step_runs_on_tracers_and_matches_eager() -> None:
         lr_tensor._rebind(lr)
         opt.step()
         return [p.jax() for p in tensors], [t.jax() for t in state]
-
-    from _optim_parity import ours_tensor
 
     lr_tensor = ours_tensor(0.05)
     traces = []
