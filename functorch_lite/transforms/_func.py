@@ -18,7 +18,16 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._tensor import Size, Tensor
-from ._functionalize import Rewrap, Scope, concrete_errors, randomness, unwrap, wraps
+from ._functionalize import (
+    Rewrap,
+    Scope,
+    concrete_errors,
+    randomness,
+    record,
+    tensor_leaves,
+    unwrap,
+    wraps,
+)
 
 __all__ = [
     "grad",
@@ -85,8 +94,14 @@ class _Pure:
         self.argnums, self.single = _normalize_argnums(argnums, len(args))
         self.primals: list[list[Any]] = []
         self.rewraps: list[Rewrap] = []
+        self.inputs: list[Any] = []  # the Tensor/array leaves, in ``primals`` order
         for i in self.argnums:
             arrays, rw = unwrap(args[i])
+            self.inputs += [
+                x
+                for x in tensor_leaves(args[i])
+                if isinstance(x, (Tensor, jax.Array, jax.core.Tracer))
+            ]
             for kind, leaf in zip(rw.kinds, rw.static):
                 if kind == "static":
                     raise ValueError(NOT_TENSOR.format(type(leaf)))
@@ -139,6 +154,24 @@ class _Pure:
     def commit(self, state: Sequence[Any]) -> None:
         Scope.commit(self.state_tensors, state)
 
+    def recorded(self, compute: Callable[[list[list[Any]]], list[Any]]) -> list[Tensor]:
+        """``compute(primals per argument) -> flat arrays`` as one tape node.
+
+        The transform's results then carry autograd history when the differentiated
+        arguments (or parameters ``func`` closes over) require grad, so a loss built
+        from ``grad``/``jacrev`` outputs can itself be ``backward()``-ed, as in PyTorch.
+        """
+        sizes = [len(a) for a in self.primals]
+
+        def flat_compute(*flat: Any) -> list[Any]:
+            per_arg, i = [], 0
+            for n in sizes:
+                per_arg.append(list(flat[i : i + n]))
+                i += n
+            return compute(per_arg)
+
+        return self.run(lambda: record(self.api, flat_compute, self.inputs))
+
     def wrap_per_arg(self, per_arg: Sequence[list[Any]]) -> Any:
         """Results per differentiated argument → that argument's structure."""
         out = tuple(rw(a) for rw, a in zip(self.rewraps, per_arg))
@@ -175,15 +208,25 @@ def grad_and_value(
             return out.jax(), (aux_arrays, state)
 
         nums = tuple(range(len(p.argnums)))
-        (value, (aux, state)), grads = p.run(
-            lambda: jax.value_and_grad(pure, argnums=nums, has_aux=True)(*p.primals)
-        )
-        p.commit(state)
-        g = p.wrap_per_arg(grads)
+        sizes: list[int] = []
+
+        def compute(per_arg: list[list[Any]]) -> list[Any]:
+            vg = jax.value_and_grad(pure, argnums=nums, has_aux=True)
+            (value, (aux, state)), grads = vg(*per_arg)
+            p.commit(state)
+            sizes[:] = [len(g) for g in grads]
+            return [*(x for g in grads for x in g), value, *aux]
+
+        outs = p.recorded(compute)
+        grads, i = [], 0
+        for n in sizes:
+            grads.append(outs[i : i + n])
+            i += n
+        g, value = p.wrap_per_arg(grads), outs[i]
         if has_aux:
             assert p.aux_rw is not None
-            return g, (Tensor(value), p.aux_rw(aux))
-        return g, Tensor(value)
+            return g, (value, p.aux_rw(outs[i + 1 :]))
+        return g, value
 
     return wrapper
 
@@ -291,19 +334,24 @@ def jvp(
         )
     p = _Pure(func, primals, {}, tuple(range(len(primals))), "jvp")
     tan = _tangent_arrays(p, tangents)
-    out, out_t, (aux, state) = p.run(
-        lambda: jax.jvp(
+    n_out: list[int] = []
+
+    def compute(per_arg: list[list[Any]]) -> list[Any]:
+        out, out_t, (aux, state) = jax.jvp(
             lambda *d: p.call_arrays(*d, has_aux=has_aux),
-            tuple(p.primals),
+            tuple(per_arg),
             tuple(tan),
             has_aux=True,
-        )  # fmt: skip
-    )
-    p.commit(state)
+        )
+        p.commit(state)
+        n_out[:] = [len(out)]
+        return [*out, *(_from_float0(t, o) for t, o in zip(out_t, out)), *aux]
+
+    outs = p.recorded(compute)
     assert p.out_rw is not None and p.aux_rw is not None
-    out_t = [_from_float0(t, o) for t, o in zip(out_t, out)]
-    result = (p.out_rw(out), p.out_rw(out_t))
-    return result + (p.aux_rw(aux),) if has_aux else result
+    n = n_out[0]
+    result = (p.out_rw(outs[:n]), p.out_rw(outs[n : 2 * n]))
+    return result + (p.aux_rw(outs[2 * n :]),) if has_aux else result
 
 
 def _from_float0(t: Any, like: Any) -> Any:
@@ -361,14 +409,25 @@ def _split_rows(flat: Any, arrays: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _jacobian_tree(p: _Pure, out_arrays: list[Any], blocks: Any) -> Any:
+def _jacobian_tree(p: _Pure, blocks: Any) -> Any:
     """``blocks[j][k][l]``: d out_j / d (leaf l of argument k), shaped out + in."""
     assert p.out_rw is not None
-    per_out = []
-    for j in range(len(out_arrays)):
-        per_arg = [blocks[j][k] for k in range(len(p.argnums))]
-        per_out.append(p.wrap_per_arg(per_arg))
+    per_out = [p.wrap_per_arg(list(per_arg)) for per_arg in blocks]
     return p.out_rw.fill(per_out)
+
+
+def _flatten_blocks(blocks: Any, aux: Sequence[Any], layout: list[Any]) -> list[Any]:
+    """Jacobian blocks + aux → one flat list (for the tape); ``layout`` remembers how."""
+    layout[:] = [[len(per_arg) for per_arg in per_out] for per_out in blocks]
+    flat = [x for per_out in blocks for per_arg in per_out for x in per_arg]
+    return flat + list(aux)
+
+
+def _unflatten_blocks(flat: Sequence[Any], layout: list[Any]) -> tuple[Any, list[Any]]:
+    it, blocks = iter(flat), []
+    for per_out in layout:
+        blocks.append([[next(it) for _ in range(k)] for k in per_out])
+    return blocks, list(it)
 
 
 def jacrev(
@@ -388,10 +447,11 @@ def jacrev(
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         p = _Pure(func, args, kwargs, argnums, "jacrev")
 
-        def compute() -> Any:
+        def compute(per_arg: list[list[Any]]) -> list[Any]:
             outs, pullback, (aux, state) = jax.vjp(
-                lambda *d: p.call_arrays(*d, has_aux=has_aux), *p.primals, has_aux=True
+                lambda *d: p.call_arrays(*d, has_aux=has_aux), *per_arg, has_aux=True
             )
+            p.commit(state)
             sizes = [int(np.prod(o.shape, dtype=np.int64)) for o in outs]
             m = sum(sizes)
 
@@ -408,11 +468,11 @@ def jacrev(
                     for arg in rows
                 ])  # fmt: skip
                 offset += n
-            return outs, blocks, aux, state
+            return _flatten_blocks(blocks, aux, layout)
 
-        outs, blocks, aux, state = p.run(compute)
-        p.commit(state)
-        jac = _jacobian_tree(p, outs, blocks)
+        layout: list[Any] = []
+        blocks, aux = _unflatten_blocks(p.recorded(compute), layout)
+        jac = _jacobian_tree(p, blocks)
         return (jac, _aux(p, aux)) if has_aux else jac
 
     return wrapper
@@ -431,39 +491,45 @@ def jacfwd(
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         p = _Pure(func, args, kwargs, argnums, "jacfwd")
+        sizes = [len(a) for a in p.primals]
         flat_primals = [a for arrays in p.primals for a in arrays]
         n = sum(int(np.prod(a.shape, dtype=np.int64)) for a in flat_primals)
 
-        def column(e: Any) -> Any:
-            pieces = _split_rows(e, flat_primals)
-            tan, i = [], 0
-            for arrays in p.primals:
-                tan.append([t.astype(a.dtype) for t, a in zip(pieces[i:], arrays)])
-                i += len(arrays)
-            with randomness_for(randomness):
-                outs, out_t, aux_state = jax.jvp(
-                    lambda *d: p.call_arrays(*d, has_aux=has_aux),
-                    tuple(p.primals), tuple(tan), has_aux=True,
-                )  # fmt: skip
-            return outs, [_from_float0(t, o) for t, o in zip(out_t, outs)], aux_state
+        def compute(per_arg: list[list[Any]]) -> list[Any]:
+            def column(e: Any) -> Any:
+                pieces = _split_rows(e, flat_primals)
+                tan, i = [], 0
+                for arrays in per_arg:
+                    tan.append([t.astype(a.dtype) for t, a in zip(pieces[i:], arrays)])
+                    i += len(arrays)
+                with randomness_for(randomness):
+                    outs, out_t, aux_state = jax.jvp(
+                        lambda *d: p.call_arrays(*d, has_aux=has_aux),
+                        tuple(per_arg),
+                        tuple(tan),
+                        has_aux=True,
+                    )
+                out_t = [_from_float0(t, o) for t, o in zip(out_t, outs)]
+                return outs, out_t, aux_state
 
-        def compute() -> Any:
             basis = jnp.eye(n, dtype=_basis_dtype(flat_primals))
             outs, cols, (aux, state) = jax.vmap(column, out_axes=(None, 0, None))(basis)
+            p.commit(state)
             blocks = []
-            for _o, c in zip(outs, cols):
-                c = jnp.moveaxis(c, 0, -1)  # (*out, n)
-                per_leaf = _split_rows(c, flat_primals)
+            for c in cols:
+                per_leaf = _split_rows(
+                    jnp.moveaxis(c, 0, -1), flat_primals
+                )  # (*out, *in)
                 per_arg, i = [], 0
-                for arrays in p.primals:
-                    per_arg.append(per_leaf[i : i + len(arrays)])
-                    i += len(arrays)
+                for k in sizes:
+                    per_arg.append(per_leaf[i : i + k])
+                    i += k
                 blocks.append(per_arg)
-            return outs, blocks, aux, state
+            return _flatten_blocks(blocks, aux, layout)
 
-        outs, blocks, aux, state = p.run(compute)
-        p.commit(state)
-        jac = _jacobian_tree(p, outs, blocks)
+        layout: list[Any] = []
+        blocks, aux = _unflatten_blocks(p.recorded(compute), layout)
+        jac = _jacobian_tree(p, blocks)
         return (jac, _aux(p, aux)) if has_aux else jac
 
     return wrapper

@@ -70,8 +70,9 @@ class Rewrap:
     """Rebuilds a pytree from new arrays in place of its Tensor/array leaves.
 
     Leaves that are neither Tensors nor arrays (Python numbers, strings, None) are
-    static: they are kept as they were. Tensor leaves come back as fresh Tensors (no
-    autograd history); raw array leaves (e.g. inside a Module's pytree) stay arrays.
+    static: they are kept as they were. Tensor leaves come back as fresh Tensors (or
+    as the given Tensors, which may carry tape history); raw array leaves (e.g.
+    inside a Module's pytree) stay arrays.
     """
 
     def __init__(self, treedef: Any, kinds: list[str], static: list[Any]) -> None:
@@ -83,12 +84,14 @@ class Rewrap:
         it = iter(arrays)
         leaves = []
         for kind, s in zip(self.kinds, self.static):
-            if kind == "tensor":
-                leaves.append(Tensor(next(it)))
-            elif kind == "array":
-                leaves.append(next(it))
-            else:
+            if kind == "static":
                 leaves.append(s)
+                continue
+            v = next(it)  # an array, or a Tensor already carrying tape history
+            if kind == "tensor":
+                leaves.append(v if isinstance(v, Tensor) else Tensor(v))
+            else:
+                leaves.append(v._data if isinstance(v, Tensor) else v)
         return jax.tree_util.tree_unflatten(self.treedef, leaves)
 
     def fill(self, values: Sequence[Any]) -> Any:

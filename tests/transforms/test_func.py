@@ -133,8 +133,11 @@ def test_nested_transforms():
 def test_requires_grad_inputs_and_tape_untouched():
     w = fl.tensor(W, requires_grad=True)
     g = fl.func.grad(lambda w: (w * w).sum())(w)
-    np.testing.assert_allclose(g.numpy(), 2 * W, rtol=RTOL, atol=ATOL)
-    assert w.grad is None and not g.requires_grad
+    np.testing.assert_allclose(g.detach().numpy(), 2 * W, rtol=RTOL, atol=ATOL)
+    # As in torch.func: the result is differentiable, nothing accumulated into .grad.
+    assert w.grad is None and g.requires_grad
+    with fl.no_grad():
+        assert not fl.func.grad(lambda w: (w * w).sum())(w).requires_grad
 
 
 @pytest.mark.parametrize(
@@ -306,3 +309,19 @@ def test_batchnorm_running_stats_under_grad_update_like_one_eager_forward():
         np.testing.assert_allclose(
             getattr(ours[1], name).numpy(), getattr(ref[1], name).numpy(), RTOL, ATOL
         )
+
+
+def test_transform_outputs_carry_tape_history_like_torch():
+    # A loss built from grad/jacrev/jacfwd/jvp outputs backpropagates to the inputs
+    # (gradient penalties, MAML-style inner steps), as with torch.func.
+    def script(lib):
+        w = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        x = lib.tensor([0.5, -1.0, 2.0])
+        g = lib.func.grad(lambda w: (w * x).sin().sum())(w)
+        jr = lib.func.jacrev(lambda w: (w * w).tanh())(w)
+        jf = lib.func.jacfwd(lambda w: w.exp())(w)
+        _, t = lib.func.jvp(lambda w: w.sin(), (w,), (x,))
+        ((g**2).sum() + jr.sum() + jf.sum() + t.sum()).backward()
+        return [g, jr, jf, t, w.grad]
+
+    run_both(script, GRTOL, GATOL)
