@@ -38,3 +38,29 @@ def row(name: str, ours: float, *refs: tuple[str, float]) -> str:
     for label, t in refs:
         parts.append(f"{label} {fmt_us(t)} (ratio {ours / t:5.2f}x)")
     return " | ".join(parts)
+
+
+def interleaved(fns: dict[str, Callable[[], Any]], *, number: int = 100, repeat: int = 15,
+                warmup: int = 20, sync: dict[str, Callable[[Any], Any]] | None = None) -> dict[str, float]:  # fmt: skip  # noqa: E501
+    """Best per-call time of each candidate, measured in alternation.
+
+    On a loaded machine, timing one candidate after another compares different load
+    levels; alternating short rounds lets every candidate see the same quiet moments.
+    """
+    sync = sync or {}
+    for name, fn in fns.items():
+        out = None
+        for _ in range(warmup):
+            out = fn()
+        if name in sync:
+            sync[name](out)
+    best = {name: float("inf") for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(number):
+                out = fn()
+            if name in sync:
+                sync[name](out)
+            best[name] = min(best[name], (time.perf_counter() - start) / number)
+    return best

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 import functorch_lite as fl
-from _timing import best_time, row
+from _timing import interleaved, row
 
 
 def chain(x, w, lib_tanh, lib_matmul):
@@ -54,42 +54,38 @@ def main() -> None:
     sync_f = lambda o: jax.block_until_ready(o.jax())  # noqa: E731
 
     print(f"jax {jax.__version__}, torch {torch.__version__}, functorch_lite {fl.__version__}")
-    t_f = best_time(lambda: fa + fa, sync=sync_f, number=2000)
-    t_j = best_time(lambda: ja + ja, sync=sync_j, number=2000)
-    t_t = best_time(lambda: ta + ta, number=2000)
-    print(row("add (8,8), no grad", t_f, ("jnp", t_j), ("torch", t_t)))
+    t = interleaved({"ours": lambda: fa + fa, "jnp": lambda: ja + ja, "torch": lambda: ta + ta},
+                    number=2000, sync={"ours": sync_f, "jnp": sync_j})  # fmt: skip
+    print(row("add (8,8), no grad", t["ours"], ("jnp", t["jnp"]), ("torch", t["torch"])))
 
-    t_f = best_time(lambda: fm @ fm, sync=sync_f, number=20)
-    t_j = best_time(lambda: jm @ jm, sync=sync_j, number=20)
-    t_t = best_time(lambda: tm @ tm, number=20)
-    print(row("matmul (512,512), no grad", t_f, ("jnp", t_j), ("torch", t_t)))
+    t = interleaved({"ours": lambda: fm @ fm, "jnp": lambda: jm @ jm, "torch": lambda: tm @ tm},
+                    number=20, repeat=7, sync={"ours": sync_f, "jnp": sync_j})  # fmt: skip
+    print(row("matmul (512,512), no grad", t["ours"], ("jnp", t["jnp"]), ("torch", t["torch"])))
 
     jx, jw = jnp.asarray(c_np), jnp.asarray(c_np.T.copy())
-    t_jfwd = best_time(lambda: chain(jx, jw, jnp.tanh, jnp.matmul), sync=sync_j, number=100)
-
     fx = fl.from_numpy(c_np).requires_grad_()
     fw = fl.from_numpy(c_np.T.copy()).requires_grad_()
     seed = fl.ones(32, 32)
+    tx = torch.from_numpy(c_np).requires_grad_()
+    tw = torch.from_numpy(c_np.T.copy()).requires_grad_()
+    tseed = torch.ones(32, 32)
 
     def ours_step():
         fx.grad = None
         fw.grad = None
-        out = chain(fx, fw, fl.tanh, fl.matmul)
-        out.backward(seed)
+        chain(fx, fw, fl.tanh, fl.matmul).backward(seed)
         return fw.grad
-
-    t_ours = best_time(ours_step, sync=sync_f, number=100)
-    tx = torch.from_numpy(c_np).requires_grad_()
-    tw = torch.from_numpy(c_np.T.copy()).requires_grad_()
-    tseed = torch.ones(32, 32)
 
     def torch_step():
         tx.grad = None
         tw.grad = None
         chain(tx, tw, torch.tanh, torch.matmul).backward(tseed)
 
-    t_torch = best_time(torch_step, number=100)
-    print(row("20-op chain fwd+bwd (32,32)", t_ours, ("jnp fwd-only", t_jfwd), ("torch fwd+bwd", t_torch)))
+    t = interleaved({"ours": ours_step, "jnp": lambda: chain(jx, jw, jnp.tanh, jnp.matmul),
+                     "torch": torch_step}, number=50,
+                    sync={"ours": sync_f, "jnp": sync_j})  # fmt: skip
+    print(row("20-op chain fwd+bwd (32,32)", t["ours"], ("jnp fwd-only", t["jnp"]),
+              ("torch fwd+bwd", t["torch"])))  # fmt: skip
 
     t_imp_f = import_time("functorch_lite")
     t_imp_j = import_time("jax")

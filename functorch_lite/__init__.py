@@ -55,31 +55,29 @@ from .autograd._grad_mode import is_grad_enabled as is_grad_enabled
 from .autograd._grad_mode import is_inference_mode_enabled as is_inference_mode_enabled
 
 from . import linalg as linalg  # noqa: E402
-from . import nn as nn  # noqa: E402
-from . import optim as optim  # noqa: E402
-from . import serialization as serialization  # noqa: E402
-from . import utils as utils  # noqa: E402
-from .serialization import load as load  # noqa: E402
-from .serialization import safetensors as safetensors  # noqa: E402
-from .serialization import save as save  # noqa: E402
+from ._ops import _return_types as return_types  # noqa: E402
 
 __version__ = "0.1.0"
 
 # Transforms and the optional namespaces load on first use: ``import functorch_lite``
 # stays close to ``import jax`` in cost (BENCHMARKS.md).
-_LAZY_MODULES = {"func", "transforms", "vision", "lowering", "export", "compiler",
-                 "accelerator", "amp", "distributed"}  # fmt: skip
+_LAZY_MODULES = {"nn", "optim", "utils", "serialization", "safetensors", "func",
+                 "transforms", "vision", "lowering", "export", "compiler", "accelerator",
+                 "amp", "distributed"}  # fmt: skip
 _LAZY_NAMES = {
     "compile": ("transforms", "compile"), "jit": ("transforms", "jit"),
     "vmap": ("transforms", "vmap"), "cond": ("transforms", "cond"),
     "while_loop": ("transforms", "while_loop"), "scan": ("transforms", "scan"),
     "fori_loop": ("transforms", "fori_loop"),
+    "save": ("serialization", "save"), "load": ("serialization", "load"),
 }  # fmt: skip
 
 
 def __getattr__(name: str) -> object:
     import importlib
 
+    if name == "safetensors":
+        return importlib.import_module(f"{__name__}.serialization.safetensors")
     if name in _LAZY_MODULES:
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:

@@ -276,4 +276,16 @@ def round(input: Tensor, *, decimals: int = 0, out: Tensor | None = None) -> Ten
     return _finish(_round0(input, decimals=decimals), out)
 
 
+
+# PyTorch's alias names also exist as Tensor methods (``x.negative()``, ``x.arcsin_()``).
+for _alias, _target in [
+    ("negative", neg), ("absolute", abs), ("arcsin", asin), ("arccos", acos),
+    ("arctan", atan), ("arcsinh", asinh), ("arccosh", acosh), ("arctanh", atanh),
+    ("fix", trunc), ("multiply", mul), ("arctan2", atan2),
+]:  # fmt: skip
+    register(_target, method=_alias, inplace=_alias + "_")
+for _alias, _target in [("greater", gt), ("greater_equal", ge), ("less", lt),
+                        ("less_equal", le), ("not_equal", ne)]:  # fmt: skip
+    register(_target, method=_alias, inplace=_alias + "_")
+
 __all__ = exported(globals())
