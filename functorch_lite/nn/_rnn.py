@@ -212,7 +212,7 @@ class RNNBase(Module):
             for d in range(num_dirs):
                 layer_in = input_size if layer == 0 else real_hidden * num_dirs
                 sfx = f"_l{layer}" + ("_reverse" if d == 1 else "")
-                shapes = [(f"weight_ih{sfx}", (gate_size, layer_in)),
+                shapes: list[tuple[str, tuple[int, ...]]] = [(f"weight_ih{sfx}", (gate_size, layer_in)),
                           (f"weight_hh{sfx}", (gate_size, real_hidden))]  # fmt: skip
                 if bias:
                     shapes += [(f"bias_ih{sfx}", (gate_size,)),
@@ -589,7 +589,7 @@ class LSTMCell(RNNCellBase):
     def forward(
         self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
     ) -> tuple[Tensor, Tensor]:
-        states = [None, None] if hx is None else list(hx)
+        states: list[Tensor | None] = [None, None] if hx is None else list(hx)
         return self._cell(input, states)  # type: ignore[no-any-return]
 
 

@@ -102,7 +102,7 @@ class TransformerEncoderLayer(Module):
     def forward(self, src: Tensor, src_mask: Tensor | None = None,
                 src_key_padding_mask: Tensor | None = None,
                 is_causal: bool = False) -> Tensor:  # fmt: skip
-        x = src
+        x: Any = src  # Tensor arithmetic is generated at import time
         if self.norm_first:
             x = x + self._sa_block(
                 self.norm1(x), src_mask, src_key_padding_mask, is_causal
@@ -174,7 +174,7 @@ class TransformerDecoderLayer(Module):
                 tgt_key_padding_mask: Tensor | None = None,
                 memory_key_padding_mask: Tensor | None = None,
                 tgt_is_causal: bool = False, memory_is_causal: bool = False) -> Tensor:  # fmt: skip
-        x = tgt
+        x: Any = tgt  # Tensor arithmetic is generated at import time
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask,
                                    tgt_is_causal)  # fmt: skip

@@ -262,7 +262,7 @@ def unpad_sequence(
     """``unpad_sequence``: the list of ``(L_i, *)`` tensors of a padded batch."""
     lens = _host_ints(lengths, "lengths")
     x = padded_sequences if batch_first else padded_sequences.transpose(0, 1)
-    return [x[i, : int(n)] for i, n in enumerate(lens)]
+    return [x[i, : int(n)] for i, n in enumerate(lens)]  # type: ignore[index]
 
 
 def pack_sequence(
