@@ -83,7 +83,7 @@ def train(name: str, model: nn.Module, epochs: int, out_dir: str) -> dict:
     test_loader = DataLoader(Digits(train=False), batch_size=256)
     criterion = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
-    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(epochs // 2, 1), gamma=0.3)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=4, gamma=0.5)
 
     @torch.compile
     def train_step(x, y):
@@ -141,7 +141,7 @@ def plot(histories: dict, path: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "functorch_lite_demo"))
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)

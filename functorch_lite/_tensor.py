@@ -414,7 +414,10 @@ class TracedValueError(RuntimeError):
 
 def _check_concrete(t: Tensor, what: str) -> None:
     if isinstance(t._data, jax.core.Tracer):
-        raise TracedValueError(TRACED_VALUE.format(what=what))
+        raise TracedValueError(
+            TRACED_VALUE.format(what=what)
+            + f" (the tensor has shape {list(t._data.shape)}, dtype {t.dtype})"
+        )
 
 
 def _flatten(t: Tensor) -> tuple[tuple[Any], bool]:
