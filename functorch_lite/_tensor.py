@@ -308,9 +308,11 @@ class Tensor:
                 "Only Tensors created explicitly by the user (graph leaves) support the "
                 "deepcopy protocol at the moment."
             )
-        out = Tensor(self._data, self._requires_grad)
+        # A real copy: compiled steps donate (free) the arrays of the state they
+        # update, and a deep copy (a checkpoint kept in memory) must survive that.
+        out = Tensor(_copy_array(self._data), self._requires_grad)
         if self._grad is not None:
-            out._grad = Tensor(self._grad._data)
+            out._grad = Tensor(_copy_array(self._grad._data))
         memo[id(self)] = out
         return out
 
@@ -370,6 +372,12 @@ class ViewTensor(Tensor):
         from ._ops._views import write_through
 
         write_through(self, new)
+
+
+def _copy_array(a: Any) -> Any:
+    if isinstance(a, jax.Array) and not isinstance(a, jax.core.Tracer):
+        return a.copy()
+    return np.array(a, copy=True) if isinstance(a, np.ndarray) else a
 
 
 def _rebuild(array: np.ndarray, requires_grad: bool) -> Tensor:
