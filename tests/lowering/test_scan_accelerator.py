@@ -53,6 +53,7 @@ def grad_step(model):
     return step
 
 
+@pytest.mark.slow  # XLA compiles a scan's forward and backward
 def test_scanned_stack_matches_torch_values_and_grads():
     ref, ours = twins(4)
     scanned = lowering.scan_layers(ours, remat=True)
