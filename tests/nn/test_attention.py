@@ -11,8 +11,8 @@ import torch
 from _seq_parity import as_np, check, randn
 
 import functorch_lite as ft
-from functorch_lite.nn._attention import MultiheadAttention
-from functorch_lite.nn.functional._attention import scaled_dot_product_attention as sdpa
+from functorch_lite.nn import MultiheadAttention
+from functorch_lite.nn.functional import scaled_dot_product_attention as sdpa
 
 TOL = {"rtol": 1e-5, "atol": 1e-5}
 GTOL = {"rtol": 1e-4, "atol": 1e-5}
@@ -166,3 +166,20 @@ def test_multihead_attention_errors() -> None:
         AssertionError, match="embed_dim must be divisible by num_heads"
     ):
         MultiheadAttention(E, 3)
+
+
+def test_fully_masked_query_nan_with_weights_zero_without() -> None:
+    # PyTorch: the need_weights path is a plain softmax (NaN row); the SDPA path
+    # (need_weights=False) uses the safe softmax (zero row, then out_proj's bias).
+    theirs = torch.nn.MultiheadAttention(E, 2)
+    ours = MultiheadAttention(E, 2)
+    ours.load_state_dict(theirs.state_dict())
+    x, mask = randn(L, 2, E), np.zeros((L, L), bool)
+    mask[1] = True
+    for need_weights in (True, False):
+        out_o = ours(*(ft.tensor(x),) * 3, attn_mask=ft.tensor(mask),
+                     need_weights=need_weights)[0]  # fmt: skip
+        out_t = theirs(*(torch.tensor(x),) * 3, attn_mask=torch.tensor(mask),
+                       need_weights=need_weights)[0]  # fmt: skip
+        np.testing.assert_allclose(as_np(out_o), as_np(out_t), equal_nan=True, **TOL)
+        assert np.isnan(as_np(out_o)[1]).all() == need_weights

@@ -14,7 +14,7 @@ import torch.nn.utils.rnn as tu
 from _seq_parity import GRAD, as_np, check, randn
 
 import functorch_lite as ft
-import functorch_lite.nn._rnn as R
+import functorch_lite.nn as R
 import functorch_lite.nn.utils.rnn as fu
 from functorch_lite.nn import Module
 from functorch_lite.transforms import jit

@@ -12,7 +12,7 @@ import torch
 from _seq_parity import as_np, check, randn
 
 import functorch_lite as ft
-import functorch_lite.nn._transformer as T
+import functorch_lite.nn as T
 from functorch_lite.nn import GELU
 
 TOL = {"rtol": 1e-4, "atol": 2e-5}  # LayerNorm + attention + FFN chains
