@@ -20,19 +20,35 @@ __all__ = ["Generator", "manual_seed", "seed", "initial_seed", "default_generato
 _split = jax.jit(lambda key: tuple(jax.random.split(key)))
 
 
+def _threefry_key(seed: int) -> np.ndarray:
+    """``jax.random.key_data(jax.random.key(seed))`` for the default threefry PRNG.
+
+    Computed in numpy (the seed's high and low 32 bits) so seeding needs no JAX call.
+    """
+    seed &= 0xFFFFFFFFFFFFFFFF
+    return np.array([(seed >> 32) & 0xFFFFFFFF, seed & 0xFFFFFFFF], dtype=np.uint32)
+
+
 class Generator:
     """``torch.Generator``: a seedable stream of random keys."""
 
     def __init__(self, device: Any = "cpu") -> None:
         self.device = device
         self._seed = 67280421310721  # PyTorch's default seed
-        self._key = Tensor(jax.random.key_data(jax.random.key(self._seed)))
+        self._key_tensor: Tensor | None = None  # made on first use: import stays cheap
+
+    @property
+    def _key(self) -> Tensor:
+        if self._key_tensor is None:
+            self._key_tensor = Tensor(jnp.asarray(_threefry_key(self._seed)))
+        return self._key_tensor
 
     def manual_seed(self, seed: int) -> Generator:
         """Reset the stream; the same seed reproduces the same numbers."""
         seed = int(seed)
         self._seed = seed
-        self._key._rebind(jax.random.key_data(jax.random.key(seed & 0xFFFFFFFFFFFFFFFF)))
+        if self._key_tensor is not None:
+            self._key_tensor._rebind(jnp.asarray(_threefry_key(seed)))
         return self
 
     def seed(self) -> int:
