@@ -112,6 +112,8 @@ from ._vision import upsample_bilinear as upsample_bilinear
 from ._vision import upsample_nearest as upsample_nearest
 
 __all__ = [  # noqa: RUF022
+    "scaled_dot_product_attention",
+    "multi_head_attention_forward",
     "relu",
     "relu_",
     "relu6",
