@@ -43,6 +43,11 @@ class Generator:
             self._key_tensor = Tensor(jnp.asarray(_threefry_key(self._seed)))
         return self._key_tensor
 
+    @_key.setter
+    def _key(self, value: Tensor) -> None:
+        # ``transforms`` stands a per-example key in while it maps over a batch.
+        self._key_tensor = value
+
     def manual_seed(self, seed: int) -> Generator:
         """Reset the stream; the same seed reproduces the same numbers."""
         seed = int(seed)

@@ -189,3 +189,23 @@ def test_jax_interop_and_pytree() -> None:
     np.testing.assert_array_equal(doubled.numpy(), [0.0, 2.0, 4.0])
     leaves = jax.tree_util.tree_leaves({"a": x, "b": [x]})
     assert len(leaves) == 2
+
+
+def test_augmented_assignment_is_in_place() -> None:
+    """``x -= y`` under no_grad updates the same leaf (the SGD idiom), as in PyTorch."""
+
+    def script(lib: Any) -> Any:
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        alias = w
+        with lib.no_grad():
+            w -= 0.5
+            w *= 4
+            w /= 2
+        i = lib.tensor([5, 6])
+        view = i[0:1]
+        i += 1
+        i //= 2
+        return {"same": w is alias, "w": w, "leaf": w.is_leaf, "rg": w.requires_grad,
+                "i": i, "view": view}  # fmt: skip
+
+    run_both(script)

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._tensor import Tensor
 from ._dispatch import Op, dispatch
-from ._registry import exported, register
+from ._registry import exported, method, register
 from ._views import inplace
 
 Number = int | float | bool | complex
@@ -125,7 +125,7 @@ def _alpha_op(plain: Any, kernel: Op, input: Any, other: Any, alpha: Number,
     return _finish(kernel(input, other, alpha, dtype=dt.np_dtype), out)
 
 
-@register(inplace=True, operators=("__add__", "__iadd__"), reflected=("__radd__",))
+@register(inplace=True, operators=("__add__",), reflected=("__radd__",))
 def add(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
         out: Tensor | None = None) -> Tensor:  # fmt: skip
     """``torch.add``: ``input + alpha * other`` with broadcasting and promotion."""
@@ -287,5 +287,23 @@ for _alias, _target in [
 for _alias, _target in [("greater", gt), ("greater_equal", ge), ("less", lt),
                         ("less_equal", le), ("not_equal", ne)]:  # fmt: skip
     register(_target, method=_alias, inplace=_alias + "_")
+
+
+def _inplace_operator(name: str) -> Any:
+    def op(self: Tensor, other: Any) -> Tensor:
+        return getattr(self, name)(other)
+
+    op.__name__ = f"__i{name.rstrip('_')}__"
+    return op
+
+
+# ``x += y`` is ``x.add_(y)`` in PyTorch: the same Tensor object is updated in place.
+for _dunder, _method in [
+    ("__iadd__", "add_"), ("__isub__", "sub_"), ("__imul__", "mul_"),
+    ("__itruediv__", "div_"), ("__ifloordiv__", "floor_divide_"),
+    ("__imod__", "remainder_"), ("__ipow__", "pow_"), ("__iand__", "bitwise_and_"),
+    ("__ior__", "bitwise_or_"), ("__ixor__", "bitwise_xor_"),
+]:  # fmt: skip
+    method(_dunder, _inplace_operator(_method))
 
 __all__ = exported(globals())

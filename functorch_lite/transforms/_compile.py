@@ -185,6 +185,12 @@ class CompiledFunction:
         rec = Recorder()
         with observing(rec):
             out = self.fn(*args, **kwargs)
+        # Arguments are inputs of every call, not state, even if made before it.
+        for t in jax.tree_util.tree_leaves((args, kwargs), is_leaf=lambda x: isinstance(x, Tensor)):
+            if isinstance(t, Tensor):
+                root = getattr(t, "_root", t)
+                rec.tensors.pop(id(root), None)
+                rec.written.pop(id(root), None)
         self.discovered = rec
         self.participants = list(rec.participants.values())
         return out
