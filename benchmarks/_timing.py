@@ -7,7 +7,8 @@ every comparison is measured side by side in the same process.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def best_time(fn: Callable[[], Any], *, number: int = 200, repeat: int = 7,

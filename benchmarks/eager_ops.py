@@ -15,9 +15,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import torch
+from _timing import interleaved, row
 
 import functorch_lite as fl
-from _timing import interleaved, row
 
 
 def chain(x, w, lib_tanh, lib_matmul):
@@ -36,7 +36,9 @@ def import_time(module: str) -> float:
     code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
     best = float("inf")
     for _ in range(5):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         best = min(best, float(out.stdout.strip()))
     return best
 
@@ -53,14 +55,25 @@ def main() -> None:
     sync_j = lambda o: jax.block_until_ready(o)  # noqa: E731
     sync_f = lambda o: jax.block_until_ready(o.jax())  # noqa: E731
 
-    print(f"jax {jax.__version__}, torch {torch.__version__}, functorch_lite {fl.__version__}")
+    print(
+        f"jax {jax.__version__}, torch {torch.__version__}, functorch_lite {fl.__version__}"
+    )
     t = interleaved({"ours": lambda: fa + fa, "jnp": lambda: ja + ja, "torch": lambda: ta + ta},
                     number=2000, sync={"ours": sync_f, "jnp": sync_j})  # fmt: skip
-    print(row("add (8,8), no grad", t["ours"], ("jnp", t["jnp"]), ("torch", t["torch"])))
+    print(
+        row("add (8,8), no grad", t["ours"], ("jnp", t["jnp"]), ("torch", t["torch"]))
+    )
 
     t = interleaved({"ours": lambda: fm @ fm, "jnp": lambda: jm @ jm, "torch": lambda: tm @ tm},
                     number=20, repeat=7, sync={"ours": sync_f, "jnp": sync_j})  # fmt: skip
-    print(row("matmul (512,512), no grad", t["ours"], ("jnp", t["jnp"]), ("torch", t["torch"])))
+    print(
+        row(
+            "matmul (512,512), no grad",
+            t["ours"],
+            ("jnp", t["jnp"]),
+            ("torch", t["torch"]),
+        )
+    )
 
     jx, jw = jnp.asarray(c_np), jnp.asarray(c_np.T.copy())
     fx = fl.from_numpy(c_np).requires_grad_()
@@ -89,7 +102,9 @@ def main() -> None:
 
     t_imp_f = import_time("functorch_lite")
     t_imp_j = import_time("jax")
-    print(f"{'import':<34} functorch_lite {t_imp_f * 1e3:7.1f} ms | jax {t_imp_j * 1e3:7.1f} ms (ratio {t_imp_f / t_imp_j:5.2f}x)")  # noqa: E501
+    print(
+        f"{'import':<34} functorch_lite {t_imp_f * 1e3:7.1f} ms | jax {t_imp_j * 1e3:7.1f} ms (ratio {t_imp_f / t_imp_j:5.2f}x)"
+    )  # noqa: E501
 
 
 if __name__ == "__main__":

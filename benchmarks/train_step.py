@@ -91,7 +91,9 @@ def case(sizes: list[int], batch: int, number: int) -> None:
         opt.step()
         return loss
 
-    t_ours = best_time(lambda: step(x, y), number=number, sync=lambda o: o.jax().block_until_ready())
+    t_ours = best_time(
+        lambda: step(x, y), number=number, sync=lambda o: o.jax().block_until_ready()
+    )
     program = next(iter(step.programs.values()))
     state = program.state
     written = [t._data for t, w in zip(state, program.written) if w]
@@ -150,9 +152,15 @@ def case(sizes: list[int], batch: int, number: int) -> None:
         tc = f"unavailable ({type(e).__name__}: {str(e).splitlines()[0][:80]})"
 
     print(f"  functorch_lite.compile  {fmt_us(t_ours)}")
-    print(f"  bare compiled program   {fmt_us(t_bare)}  (write-back + guard overhead {fmt_us(t_ours - t_bare)})")  # noqa: E501
-    print(f"  raw jax.jit (donated)   {fmt_us(t_raw)}  ratio ours/raw {t_ours / t_raw:5.2f}x")
-    print(f"  PyTorch eager           {fmt_us(t_torch)}  ratio ours/torch {t_ours / t_torch:5.2f}x")
+    print(
+        f"  bare compiled program   {fmt_us(t_bare)}  (write-back + guard overhead {fmt_us(t_ours - t_bare)})"
+    )  # noqa: E501
+    print(
+        f"  raw jax.jit (donated)   {fmt_us(t_raw)}  ratio ours/raw {t_ours / t_raw:5.2f}x"
+    )
+    print(
+        f"  PyTorch eager           {fmt_us(t_torch)}  ratio ours/torch {t_ours / t_torch:5.2f}x"
+    )
     print(f"  torch.compile           {tc}")
 
 

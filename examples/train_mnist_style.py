@@ -41,7 +41,11 @@ class MLP(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.net = nn.Sequential(
-            nn.Flatten(), nn.Linear(64, 128), nn.ReLU(), nn.Dropout(0.1), nn.Linear(128, 10)
+            nn.Flatten(),
+            nn.Linear(64, 128),
+            nn.ReLU(),
+            nn.Dropout(0.1),
+            nn.Linear(128, 10),
         )
 
     def forward(self, x):
@@ -63,7 +67,9 @@ class SmallCNN(nn.Module):
 
 def progress(epoch: int, i: int, n: int, loss: float) -> None:
     done = int(20 * (i + 1) / n)
-    sys.stdout.write(f"\r  epoch {epoch:2d} [{'#' * done}{'.' * (20 - done)}] loss {loss:.4f}")
+    sys.stdout.write(
+        f"\r  epoch {epoch:2d} [{'#' * done}{'.' * (20 - done)}] loss {loss:.4f}"
+    )
     sys.stdout.flush()
 
 
@@ -142,7 +148,9 @@ def plot(histories: dict, path: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "functorch_lite_demo"))
+    parser.add_argument(
+        "--out", default=os.path.join(tempfile.gettempdir(), "functorch_lite_demo")
+    )
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     histories = {"MLP": train("MLP", MLP(), args.epochs, args.out),

@@ -7,27 +7,59 @@ code unchanged; every computation is a pure JAX function, compiled by XLA.
 from . import _config  # noqa: F401  (switches on JAX's 64-bit mode first)
 from . import autograd as autograd
 from . import cuda as cuda
+from . import linalg as linalg  # noqa: E402
 from ._device import device as device
 from ._dtype import (
     bfloat16 as bfloat16,
-    complex64 as complex64,
-    complex128 as complex128,
-    dtype as dtype,
-    float16 as float16,
-    float32 as float32,
-    float64 as float64,
-    get_default_dtype as get_default_dtype,
-    int8 as int8,
-    int16 as int16,
-    int32 as int32,
-    int64 as int64,
-    promote_types as promote_types,
-    result_type as result_type,
-    set_default_dtype as set_default_dtype,
-    uint8 as uint8,
 )
 from ._dtype import bool_ as bool  # noqa: A001  (PyTorch's name shadows the builtin here)
+from ._dtype import (
+    complex64 as complex64,
+)
+from ._dtype import (
+    complex128 as complex128,
+)
+from ._dtype import (
+    dtype as dtype,
+)
+from ._dtype import (
+    float16 as float16,
+)
+from ._dtype import (
+    float32 as float32,
+)
+from ._dtype import (
+    float64 as float64,
+)
+from ._dtype import (
+    get_default_dtype as get_default_dtype,
+)
+from ._dtype import (
+    int8 as int8,
+)
+from ._dtype import (
+    int16 as int16,
+)
+from ._dtype import (
+    int32 as int32,
+)
+from ._dtype import (
+    int64 as int64,
+)
+from ._dtype import (
+    promote_types as promote_types,
+)
+from ._dtype import (
+    result_type as result_type,
+)
+from ._dtype import (
+    set_default_dtype as set_default_dtype,
+)
+from ._dtype import (
+    uint8 as uint8,
+)
 from ._ops import _all as _ops_all  # noqa: F401  (registers every op)
+from ._ops import _return_types as return_types  # noqa: E402
 from ._ops._creation import *  # noqa: F403
 from ._ops._index import *  # noqa: F403
 from ._ops._linalg import *  # noqa: F403
@@ -53,9 +85,6 @@ from .autograd import no_grad as no_grad
 from .autograd import set_grad_enabled as set_grad_enabled
 from .autograd._grad_mode import is_grad_enabled as is_grad_enabled
 from .autograd._grad_mode import is_inference_mode_enabled as is_inference_mode_enabled
-
-from . import linalg as linalg  # noqa: E402
-from ._ops import _return_types as return_types  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -84,6 +113,7 @@ def __getattr__(name: str) -> object:
         module, attr = _LAZY_NAMES[name]
         return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
     raise AttributeError(f"module 'functorch_lite' has no attribute {name!r}")
+
 
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001

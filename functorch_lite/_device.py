@@ -90,7 +90,9 @@ def of_jax_device(jd: Any) -> device:
     if jd.platform == "cpu":
         idx = _devices("cpu").index(jd) if jd in _devices("cpu") else jd.id
         return device("cpu", idx if idx else None)
-    return device("cuda", _devices("cuda").index(jd) if jd in _devices("cuda") else jd.id)
+    return device(
+        "cuda", _devices("cuda").index(jd) if jd in _devices("cuda") else jd.id
+    )
 
 
 def is_available() -> bool:
@@ -105,5 +107,7 @@ def device_count() -> int:
 
 def current_device() -> int:
     if not is_available():
-        raise RuntimeError("Torch not compiled with CUDA enabled: no GPU is visible to JAX")
+        raise RuntimeError(
+            "Torch not compiled with CUDA enabled: no GPU is visible to JAX"
+        )
     return 0

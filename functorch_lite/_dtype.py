@@ -18,7 +18,14 @@ __all__ = ["dtype", "promote_types", "get_default_dtype", "set_default_dtype"]
 class dtype:  # noqa: N801 - PyTorch's name
     """A tensor element type, like ``torch.dtype``."""
 
-    __slots__ = ("name", "np_dtype", "is_floating_point", "is_complex", "is_signed", "_rank")
+    __slots__ = (
+        "name",
+        "np_dtype",
+        "is_floating_point",
+        "is_complex",
+        "is_signed",
+        "_rank",
+    )
 
     def __init__(self, name: str, np_dtype: Any, rank: int) -> None:
         self.name = name
@@ -124,7 +131,9 @@ def set_default_dtype(d: dtype) -> None:
     global _default_float
     d = as_dtype(d)
     if d not in (float32, float64, float16, bfloat16):
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError(
+            f"only floating-point types are supported as the default type, got {d}"
+        )
     _default_float = d
 
 

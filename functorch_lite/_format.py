@@ -23,7 +23,11 @@ def _float_formatter(values: np.ndarray) -> Any:
             return lambda x: f"{x:.4e}"
         return lambda x: f"{x:.0f}." if np.isfinite(x) else str(x)
     absf = np.abs(finite[finite != 0]) if finite.size else finite
-    if absf.size and (absf.max() / max(absf.min(), 1e-300) > 1000 or absf.max() >= 1e8 or absf.min() < 1e-4):
+    if absf.size and (
+        absf.max() / max(absf.min(), 1e-300) > 1000
+        or absf.max() >= 1e8
+        or absf.min() < 1e-4
+    ):
         return lambda x: f"{x:.4e}"
     return lambda x: f"{x:.4f}" if np.isfinite(x) else str(x)
 
@@ -37,7 +41,11 @@ def format_array(arr: np.ndarray, prefix: str) -> str:
     elif arr.dtype.kind == "c":
         re_f = _float_formatter(arr.real.astype(np.float64).ravel())
         im_f = _float_formatter(arr.imag.astype(np.float64).ravel())
-        fmt = {"complex_kind": lambda z: f"{re_f(z.real)}{'+' if z.imag >= 0 else '-'}{im_f(abs(z.imag))}j"}
+        fmt = {
+            "complex_kind": lambda z: (
+                f"{re_f(z.real)}{'+' if z.imag >= 0 else '-'}{im_f(abs(z.imag))}j"
+            )
+        }
     else:
         arr = arr.astype(np.float64)
         fmt = {"float_kind": _float_formatter(arr.ravel())}
@@ -49,7 +57,12 @@ def format_array(arr: np.ndarray, prefix: str) -> str:
     width = max((len(raw(v)) for v in flat), default=0)
     fmt = {key: lambda v: raw(v).rjust(width)}
     return np.array2string(
-        arr, separator=", ", prefix=prefix, formatter=fmt, threshold=1000, edgeitems=3,
+        arr,
+        separator=", ",
+        prefix=prefix,
+        formatter=fmt,  # type: ignore[arg-type]
+        threshold=1000,
+        edgeitems=3,
         max_line_width=80,
     )
 

@@ -58,7 +58,7 @@ class Generator:
 
     def seed(self) -> int:
         """Seed from the OS entropy pool and return the seed, like ``Generator.seed``."""
-        s = int(np.random.SeedSequence().entropy) & 0x7FFFFFFFFFFFFFFF  # type: ignore[operator]
+        s = int(np.random.SeedSequence().entropy) & 0x7FFFFFFFFFFFFFFF  # type: ignore[operator, arg-type]
         self.manual_seed(s)
         return s
 

@@ -12,7 +12,8 @@ the base's version moved, and a write into a view is scattered into the base.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import jax
 import numpy as np
@@ -36,6 +37,7 @@ class StateObserver:
 
     def write(self, t: Tensor) -> None:
         """Called just BEFORE ``t``'s array (and history) is replaced."""
+
     def read_grad(self, t: Tensor) -> None: ...
     def write_grad(self, t: Tensor) -> None:
         """Called just BEFORE ``t.grad`` is replaced."""
@@ -268,7 +270,9 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError(
+                "Boolean value of Tensor with more than one value is ambiguous"
+            )
         _check_concrete(self, "bool()")
         return bool(self.item())
 
@@ -280,7 +284,9 @@ class Tensor:
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self.dtype.is_complex or self.numel() != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
+            raise TypeError(
+                "only integer tensors of a single element can be converted to an index"
+            )
         return int(self.item())
 
     def __complex__(self) -> complex:
@@ -439,4 +445,4 @@ def _unflatten(requires_grad: bool, children: tuple[Any]) -> Tensor:
 
 
 jax.tree_util.register_pytree_node(Tensor, _flatten, _unflatten)
-jax.tree_util.register_pytree_node(ViewTensor, _flatten, _unflatten)
+jax.tree_util.register_pytree_node(ViewTensor, _flatten, _unflatten)  # type: ignore[arg-type]

@@ -7,7 +7,8 @@ as numpy arrays with explicit tolerances; everything else must be equal.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -43,7 +44,9 @@ def assert_same(ours: Any, ref: Any, rtol: float, atol: float, path: str = "") -
         assert ours == ref, f"{path}: {ours!r} != {ref!r}"
 
 
-def run_both(script: Callable[[Any], Any], rtol: float = 1e-5, atol: float = 1e-6) -> Any:
+def run_both(
+    script: Callable[[Any], Any], rtol: float = 1e-5, atol: float = 1e-6
+) -> Any:
     ref = to_plain(script(torch))
     ours = to_plain(script(functorch_lite))
     assert_same(ours, ref, rtol, atol)

@@ -31,7 +31,9 @@ def _layer_of(parts: list[str]) -> int | None:
     return LAYERS.get(parts[0])
 
 
-def _imports(path: pathlib.Path, root: pathlib.Path = PKG) -> list[tuple[int, list[str]]]:
+def _imports(
+    path: pathlib.Path, root: pathlib.Path = PKG
+) -> list[tuple[int, list[str]]]:
     rel = path.relative_to(root).with_suffix("").parts
     package = list(rel[:-1]) if rel[-1] != "__init__" else list(rel[:-1])
     tree = ast.parse(path.read_text())
@@ -39,7 +41,11 @@ def _imports(path: pathlib.Path, root: pathlib.Path = PKG) -> list[tuple[int, li
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+                base = (
+                    package[: len(package) - (node.level - 1)]
+                    if node.level > 1
+                    else package
+                )
                 target = base + (node.module.split(".") if node.module else [])
                 if not node.module:
                     for alias in node.names:
@@ -66,7 +72,11 @@ FILES = sorted(p for p in PKG.rglob("*.py") if p not in EXEMPT)
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(PKG)))
 def test_imports_go_downwards(path: pathlib.Path) -> None:
-    own = _layer_of(list(path.relative_to(PKG).parts[:1]) if len(path.relative_to(PKG).parts) > 1 else [path.stem])
+    own = _layer_of(
+        list(path.relative_to(PKG).parts[:1])
+        if len(path.relative_to(PKG).parts) > 1
+        else [path.stem]
+    )
     assert own is not None, f"{path.name}: add its top-level name to LAYERS"
     for lineno, target in _imports(path):
         layer = _layer_of(target)

@@ -78,11 +78,21 @@ def test_repr_reads_like_pytorch() -> None:
     def script(lib: Any) -> Any:
         x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
         return [
-            repr(lib.tensor([1.0, 2.0, 3.0])), repr(lib.tensor(14.0)), repr(x),
-            repr(x * 2), repr(lib.tensor([1, 2])), repr(lib.tensor([True, False])),
-            repr(lib.tensor([0.1, 0.25])), repr(lib.tensor([[1.5, -2.0], [3.0, 4.0]])),
-            repr(lib.tensor([1.0, 2.0], dtype=lib.float64)).replace("torch.", "functorch_lite."),
-            repr(lib.zeros(0)), repr(lib.tensor([1, 2], dtype=lib.int32)).replace("torch.", "functorch_lite."),  # noqa: E501
+            repr(lib.tensor([1.0, 2.0, 3.0])),
+            repr(lib.tensor(14.0)),
+            repr(x),
+            repr(x * 2),
+            repr(lib.tensor([1, 2])),
+            repr(lib.tensor([True, False])),
+            repr(lib.tensor([0.1, 0.25])),
+            repr(lib.tensor([[1.5, -2.0], [3.0, 4.0]])),
+            repr(lib.tensor([1.0, 2.0], dtype=lib.float64)).replace(
+                "torch.", "functorch_lite."
+            ),
+            repr(lib.zeros(0)),
+            repr(lib.tensor([1, 2], dtype=lib.int32)).replace(
+                "torch.", "functorch_lite."
+            ),  # noqa: E501
         ]
 
     run_both(script)
@@ -129,7 +139,9 @@ def test_generator_reproducibility() -> None:
     g = functorch_lite.Generator().manual_seed(5)
     c = functorch_lite.rand(3, generator=g)
     g.manual_seed(5)
-    np.testing.assert_array_equal(c.numpy(), functorch_lite.rand(3, generator=g).numpy())
+    np.testing.assert_array_equal(
+        c.numpy(), functorch_lite.rand(3, generator=g).numpy()
+    )
     assert not np.array_equal(a.numpy(), functorch_lite.randn(4).numpy())
     p = functorch_lite.randperm(10, generator=g)
     assert sorted(p.tolist()) == list(range(10)) and p.dtype is functorch_lite.int64
@@ -138,14 +150,18 @@ def test_generator_reproducibility() -> None:
 def test_random_distributions_statistics() -> None:
     functorch_lite.manual_seed(0)
     n = functorch_lite.randn(20000)
-    assert abs(float(n.numpy().mean())) < 0.03 and abs(float(n.numpy().std()) - 1) < 0.03
+    assert (
+        abs(float(n.numpy().mean())) < 0.03 and abs(float(n.numpy().std()) - 1) < 0.03
+    )
     u = functorch_lite.rand(20000).numpy()
     assert u.min() >= 0 and u.max() < 1 and abs(u.mean() - 0.5) < 0.01
     r = functorch_lite.randint(3, 7, (5000,)).numpy()
     assert set(np.unique(r)) == {3, 4, 5, 6}
     b = functorch_lite.bernoulli(functorch_lite.full((20000,), 0.3)).numpy()
     assert abs(b.mean() - 0.3) < 0.02
-    m = functorch_lite.multinomial(functorch_lite.tensor([0.0, 1.0, 3.0]), 4000, True).numpy()
+    m = functorch_lite.multinomial(
+        functorch_lite.tensor([0.0, 1.0, 3.0]), 4000, True
+    ).numpy()
     assert abs((m == 2).mean() - 0.75) < 0.03 and (m == 0).sum() == 0
     x = functorch_lite.empty(10000).normal_(2.0, 0.5).numpy()
     assert abs(x.mean() - 2) < 0.03 and abs(x.std() - 0.5) < 0.02
@@ -172,8 +188,17 @@ def test_several_cpu_devices_in_a_subprocess() -> None:
         "y = (x * 2).to('cpu:0')\n"
         "print(str(y.device), y.tolist())\n"
     )
-    env = {"XLA_FLAGS": "--xla_force_host_platform_device_count=2", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
+        "PATH": "/usr/bin:/bin",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "cpu [2.0, 2.0, 2.0]"
 

@@ -8,7 +8,8 @@ Mirrors ``torch.tensor``, ``zeros``/``ones``/``full``/``empty`` (+ ``_like``), `
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -111,12 +112,18 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 @register(method=False)
 def from_jax(array: Any) -> Tensor:
     """Wrap a ``jax.Array`` (or tracer) as a Tensor without copying."""
-    return Tensor(array if isinstance(array, (jax.Array, jax.core.Tracer)) else jnp.asarray(array))
+    return Tensor(
+        array if isinstance(array, (jax.Array, jax.core.Tracer)) else jnp.asarray(array)
+    )
 
 
 def _filled(fill: Any, size: Sequence[Any], dtype: DType, device: Any,
             requires_grad: bool, default: _dtype.dtype | None = None) -> Tensor:  # fmt: skip
-    dt = _dtype.as_dtype(dtype) if dtype is not None else (default or _dtype.get_default_dtype())
+    dt = (
+        _dtype.as_dtype(dtype)
+        if dtype is not None
+        else (default or _dtype.get_default_dtype())
+    )
     return _finish(jnp.full(_size(size), fill, dt.np_dtype), device, requires_grad)
 
 
@@ -146,7 +153,9 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: DType = None, device: A
          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """``torch.full``: the dtype follows ``fill_value`` (int → int64) unless given."""
     dt = _dtype.as_dtype(dtype) if dtype is not None else _infer_dtype(fill_value)
-    return _finish(jnp.full(tuple(size), fill_value, dt.np_dtype), device, requires_grad)
+    return _finish(
+        jnp.full(tuple(size), fill_value, dt.np_dtype), device, requires_grad
+    )
 
 
 def _like(input: Tensor, dtype: DType, device: Any) -> tuple[tuple[int, ...], Any, Any]:
@@ -196,11 +205,18 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: DType = None,
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if dtype is None:
-        dt = _dtype.int64 if all(isinstance(v, int) for v in vals) else _dtype.get_default_dtype()
+        dt = (
+            _dtype.int64
+            if all(isinstance(v, int) for v in vals)
+            else _dtype.get_default_dtype()
+        )
     else:
         dt = _dtype.as_dtype(dtype)
     n = max(int(np.ceil((vals[1] - vals[0]) / vals[2])), 0)
-    arr = vals[0] + np.arange(n, dtype=np.float64 if dt.is_floating_point else np.int64) * vals[2]
+    arr = (
+        vals[0]
+        + np.arange(n, dtype=np.float64 if dt.is_floating_point else np.int64) * vals[2]
+    )
     return _finish(jnp.asarray(arr.astype(dt.np_dtype)), device, requires_grad)
 
 
@@ -213,7 +229,9 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: DType = None, device: A
              requires_grad: bool = False) -> Tensor:  # fmt: skip
     """``torch.linspace``."""
     dt = _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
-    arr = np.linspace(_scalar(start), _scalar(end), steps, dtype=np.float64).astype(dt.np_dtype)
+    arr = np.linspace(_scalar(start), _scalar(end), steps, dtype=np.float64).astype(
+        dt.np_dtype
+    )
     return _finish(jnp.asarray(arr), device, requires_grad)
 
 
@@ -222,7 +240,9 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: DTy
              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """``torch.logspace``."""
     dt = _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
-    arr = np.logspace(_scalar(start), _scalar(end), steps, base=base).astype(dt.np_dtype)
+    arr = np.logspace(_scalar(start), _scalar(end), steps, base=base).astype(
+        dt.np_dtype
+    )
     return _finish(jnp.asarray(arr), device, requires_grad)
 
 
@@ -247,7 +267,9 @@ def _parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
     for a in args:
         if isinstance(a, Tensor):
             dev, dt = a.device, a.dtype
-        elif isinstance(a, (_dtype.dtype, type)) or (isinstance(a, str) and a in _dtype.ALIASES):
+        elif isinstance(a, (_dtype.dtype, type)) or (
+            isinstance(a, str) and a in _dtype.ALIASES
+        ):
             dt = a
         elif a is not None:
             dev = a
@@ -311,7 +333,7 @@ method("cuda", lambda self, device=None, non_blocking=False: to(self, device or 
 def _float_dt(dtype: DType) -> _dtype.dtype:
     dt = _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
     if not dt.is_floating_point:
-        raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{dt.name}\'')
+        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for '{dt.name}'")
     return dt
 
 
@@ -375,11 +397,22 @@ def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: DTy
     """``torch.randint_like``."""
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, generator=generator)
+    return randint(
+        low, high, tuple(input.shape), dtype=dtype or input.dtype, generator=generator
+    )
 
 
-_normal = Op("normal", lambda key, mean, std, *, shape, dtype: jnp.asarray(mean, dtype) + jnp.asarray(std, dtype) * jax.random.normal(key, shape, dtype))  # noqa: E501
-_bern = Op("bernoulli", lambda key, p, *, shape, dtype: jax.random.bernoulli(key, p, shape).astype(dtype))  # noqa: E501
+_normal = Op(
+    "normal",
+    lambda key, mean, std, *, shape, dtype: (
+        jnp.asarray(mean, dtype)
+        + jnp.asarray(std, dtype) * jax.random.normal(key, shape, dtype)
+    ),
+)  # noqa: E501
+_bern = Op(
+    "bernoulli",
+    lambda key, p, *, shape, dtype: jax.random.bernoulli(key, p, shape).astype(dtype),
+)  # noqa: E501
 
 
 @register(method=False)
@@ -388,11 +421,21 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *,
            device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """``torch.normal``: tensor or scalar ``mean``/``std`` (broadcast), or ``size``."""
     shapes = [tuple(x.shape) for x in (mean, std) if isinstance(x, Tensor)]
-    shape = tuple(size) if size is not None else tuple(jnp.broadcast_shapes(*shapes)) if shapes else ()  # noqa: E501
+    shape = (
+        tuple(size)
+        if size is not None
+        else tuple(jnp.broadcast_shapes(*shapes))
+        if shapes
+        else ()
+    )  # noqa: E501
     if dtype is not None:
         dt = _dtype.as_dtype(dtype)
     else:
-        dt = _dtype.result_type(*[x for x in (mean, std)]) if shapes else _dtype.get_default_dtype()  # noqa: E501
+        dt = (
+            _dtype.result_type(*[x for x in (mean, std)])
+            if shapes
+            else _dtype.get_default_dtype()
+        )  # noqa: E501
     out = _normal(key_for(generator), mean, std, shape=shape, dtype=dt.np_dtype)
     if requires_grad:
         out.requires_grad_(True)
@@ -400,11 +443,15 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *,
 
 
 @register(method=True)
-def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
+def bernoulli(
+    input: Tensor, p: Any = None, *, generator: Generator | None = None
+) -> Tensor:
     """``torch.bernoulli``: draws 1 with probability ``input`` (or ``p``)."""
     prob = input if p is None else p
     with no_grad():
-        return _bern(key_for(generator), prob, shape=tuple(input.shape), dtype=input._data.dtype)
+        return _bern(
+            key_for(generator), prob, shape=tuple(input.shape), dtype=input._data.dtype
+        )
 
 
 @register(method=True)
@@ -413,7 +460,9 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     """``torch.multinomial``: indices drawn from rows of (unnormalised) probabilities."""
     probs = input._data
     if not replacement and num_samples > probs.shape[-1]:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")  # noqa: E501
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )  # noqa: E501
     logits = jnp.log(probs / jnp.sum(probs, axis=-1, keepdims=True))
     key = key_for(generator)
     if replacement:
@@ -422,29 +471,81 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
         out = jax.random.categorical(key, logits_b, axis=-1, shape=shape)
     else:
         # Gumbel top-k draws without replacement in one shot.
-        g = -jnp.log(-jnp.log(jax.random.uniform(key, probs.shape, probs.dtype, 1e-20, 1.0)))
+        g = -jnp.log(
+            -jnp.log(jax.random.uniform(key, probs.shape, probs.dtype, 1e-20, 1.0))
+        )
         out = jax.lax.top_k(logits + g, num_samples)[1]
     return Tensor(out.astype(jnp.int64))
 
 
 def _sampler(name: str, draw: Any) -> Any:
-    def sample_(self: Tensor, *args: Any, generator: Generator | None = None, **kw: Any) -> Tensor:
+    def sample_(
+        self: Tensor, *args: Any, generator: Generator | None = None, **kw: Any
+    ) -> Tensor:
         with no_grad():
-            arr = draw(key_for(generator), self._data.shape, self._data.dtype, *args, **kw)
+            arr = draw(
+                key_for(generator), self._data.shape, self._data.dtype, *args, **kw
+            )
             return inplace(self, Tensor(arr.astype(self._data.dtype)))
 
     sample_.__name__ = name
     return sample_
 
 
-method("normal_", _sampler("normal_", lambda k, s, d, mean=0.0, std=1.0: mean + std * jax.random.normal(k, s, d)))  # noqa: E501
-method("uniform_", _sampler("uniform_", lambda k, s, d, from_=0.0, to=1.0: jax.random.uniform(k, s, d, from_, to)))  # noqa: E501
-method("bernoulli_", _sampler("bernoulli_", lambda k, s, d, p=0.5: jax.random.bernoulli(k, p, s)))  # noqa: E501
-method("exponential_", _sampler("exponential_", lambda k, s, d, lambd=1.0: jax.random.exponential(k, s, d) / lambd))  # noqa: E501
-method("random_", _sampler("random_", lambda k, s, d, from_=0, to=2**24: jax.random.randint(k, s, from_, to)))  # noqa: E501
-method("geometric_", _sampler("geometric_", lambda k, s, d, p: jax.random.geometric(k, p, s)))  # noqa: E501
-method("cauchy_", _sampler("cauchy_", lambda k, s, d, median=0.0, sigma=1.0: median + sigma * jax.random.cauchy(k, s, d)))  # noqa: E501
-method("log_normal_", _sampler("log_normal_", lambda k, s, d, mean=1.0, std=2.0: jnp.exp(mean + std * jax.random.normal(k, s, d))))  # noqa: E501
+method(
+    "normal_",
+    _sampler(
+        "normal_",
+        lambda k, s, d, mean=0.0, std=1.0: mean + std * jax.random.normal(k, s, d),
+    ),
+)  # noqa: E501
+method(
+    "uniform_",
+    _sampler(
+        "uniform_",
+        lambda k, s, d, from_=0.0, to=1.0: jax.random.uniform(k, s, d, from_, to),
+    ),
+)  # noqa: E501
+method(
+    "bernoulli_",
+    _sampler("bernoulli_", lambda k, s, d, p=0.5: jax.random.bernoulli(k, p, s)),
+)  # noqa: E501
+method(
+    "exponential_",
+    _sampler(
+        "exponential_",
+        lambda k, s, d, lambd=1.0: jax.random.exponential(k, s, d) / lambd,
+    ),
+)  # noqa: E501
+method(
+    "random_",
+    _sampler(
+        "random_",
+        lambda k, s, d, from_=0, to=2**24: jax.random.randint(k, s, from_, to),
+    ),
+)  # noqa: E501
+method(
+    "geometric_",
+    _sampler("geometric_", lambda k, s, d, p: jax.random.geometric(k, p, s)),
+)  # noqa: E501
+method(
+    "cauchy_",
+    _sampler(
+        "cauchy_",
+        lambda k, s, d, median=0.0, sigma=1.0: (
+            median + sigma * jax.random.cauchy(k, s, d)
+        ),
+    ),
+)  # noqa: E501
+method(
+    "log_normal_",
+    _sampler(
+        "log_normal_",
+        lambda k, s, d, mean=1.0, std=2.0: jnp.exp(
+            mean + std * jax.random.normal(k, s, d)
+        ),
+    ),
+)  # noqa: E501
 
 
 def zero_(self: Tensor) -> Tensor:
@@ -470,7 +571,9 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
 
 def new_tensor(self: Tensor, data: Any, *, dtype: DType = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:  # fmt: skip
-    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    return tensor(
+        data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad
+    )
 
 
 def _new_filled(fill: Any) -> Any:
@@ -488,6 +591,11 @@ method("new_tensor", new_tensor)
 method("new_zeros", _new_filled(0))
 method("new_ones", _new_filled(1))
 method("new_empty", _new_filled(0))
-method("new_full", lambda self, size, fill_value, *, dtype=None, device=None, requires_grad=False: _filled(fill_value, size, dtype or self.dtype, device, requires_grad))  # noqa: E501
+method(
+    "new_full",
+    lambda self, size, fill_value, *, dtype=None, device=None, requires_grad=False: (
+        _filled(fill_value, size, dtype or self.dtype, device, requires_grad)
+    ),
+)  # noqa: E501
 
 __all__ = exported(globals())

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import numpy as np
@@ -45,7 +46,15 @@ class Op:
             such as placing an array on another device).
     """
 
-    __slots__ = ("name", "fn", "jitted", "backward_name", "n_out", "saves_inputs", "view")
+    __slots__ = (
+        "name",
+        "fn",
+        "jitted",
+        "backward_name",
+        "n_out",
+        "saves_inputs",
+        "view",
+    )
 
     def __init__(
         self,
@@ -127,7 +136,8 @@ def dispatch(op: Op, args: tuple[Any, ...], static: dict[str, Any]) -> Any:
                 saved = tuple(
                     (a, a._version)
                     for i, a in enumerate(args)
-                    if isinstance(a, Tensor) and any(d for j, d in enumerate(diff) if j != i)
+                    if isinstance(a, Tensor)
+                    and any(d for j, d in enumerate(diff) if j != i)
                 )
             elif op.saves_inputs:
                 saved = tuple((a, a._version) for a in args if isinstance(a, Tensor))

@@ -25,11 +25,10 @@ import numpy as np
 
 from .._tensor import Tensor, TracedValueError, _check_concrete
 from ._dispatch import Op, is_tracer
-from ._views import as_view
 from ._registry import exported, method, register
 from ._reshape import set_contig
 from ._scatter import *  # noqa: F403
-from ._views import inplace
+from ._views import as_view, inplace
 
 __all__: list[str] = []
 
@@ -245,7 +244,7 @@ def _dynamic_kernel(a: Any, starts: Any, *, layout: tuple[Any, ...]) -> Any:
     program (PyTorch users index in Python loops; a program per index would compile
     for every new integer).
     """
-    sizes, steps, k = [], [], 0
+    sizes, steps = [], []
     for e in layout:
         if e[0] == "i":
             sizes.append(1)
@@ -254,7 +253,7 @@ def _dynamic_kernel(a: Any, starts: Any, *, layout: tuple[Any, ...]) -> Any:
             size, step = e[1], e[2]
             sizes.append(max((size - 1) * step + 1, 0) if size else 0)
             steps.append(step)
-    rest = a.shape[len(sizes):]
+    rest = a.shape[len(sizes) :]
     full_starts = [starts[i] for i in range(len(sizes))] + [0] * len(rest)
     out = jax.lax.dynamic_slice(a, full_starts, tuple(sizes) + tuple(rest))
     idx: list[Any] = []
@@ -295,7 +294,11 @@ def _basic(x: Tensor, spec: Spec) -> Tensor:
     # Compute with dynamic starts; record the view with the static spec so that
     # writes through it are scattered back into the base (``_views``).
     layout = tuple(
-        ("i",) if e[0] == "i" else ("s", len(range(e[1], e[2], e[3])), e[3]) if e[0] == "s" else e
+        ("i",)
+        if e[0] == "i"
+        else ("s", len(range(e[1], e[2], e[3])), e[3])
+        if e[0] == "s"
+        else e
         for e in spec
     )
     starts = np.array([e[1] for e in spec if e[0] in "is"], dtype=np.int64)

@@ -112,8 +112,20 @@ def unary(name: str, kernel: Any, *, floating: bool = False, saves_inputs: bool 
 
 
 # ---------------------------------------------------------------- arithmetic
-_add_kernel = Op("add", lambda a, b, alpha, *, dtype: jnp.asarray(a, dtype) + jnp.asarray(alpha, dtype) * jnp.asarray(b, dtype), saves_inputs=False)  # noqa: E501
-_sub_kernel = Op("sub", lambda a, b, alpha, *, dtype: jnp.asarray(a, dtype) - jnp.asarray(alpha, dtype) * jnp.asarray(b, dtype), saves_inputs=False)  # noqa: E501
+_add_kernel = Op(
+    "add",
+    lambda a, b, alpha, *, dtype: (
+        jnp.asarray(a, dtype) + jnp.asarray(alpha, dtype) * jnp.asarray(b, dtype)
+    ),
+    saves_inputs=False,
+)  # noqa: E501
+_sub_kernel = Op(
+    "sub",
+    lambda a, b, alpha, *, dtype: (
+        jnp.asarray(a, dtype) - jnp.asarray(alpha, dtype) * jnp.asarray(b, dtype)
+    ),
+    saves_inputs=False,
+)  # noqa: E501
 _add_plain = binary("add", jnp.add, saves_inputs=False)
 _sub_plain = binary("sub", jnp.subtract, saves_inputs=False)
 
@@ -150,11 +162,23 @@ def sub(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
 
 
 subtract = register(sub, method="subtract", inplace="subtract_")
-mul = register(binary("mul", jnp.multiply, saves_inputs="partners"), inplace=True, operators=("__mul__",), reflected=("__rmul__",))  # noqa: E501
+mul = register(
+    binary("mul", jnp.multiply, saves_inputs="partners"),
+    inplace=True,
+    operators=("__mul__",),
+    reflected=("__rmul__",),
+)  # noqa: E501
 multiply = mul
 _true_div = binary("div", jnp.true_divide, floating=True)
 _floor_div = binary("floor_divide", jnp.floor_divide)
-_trunc_div = binary("trunc_div", lambda a, b: jnp.trunc(a / b) if jnp.issubdtype(a.dtype, jnp.inexact) else jnp.sign(a) * jnp.sign(b) * (jnp.abs(a) // jnp.abs(b)))  # noqa: E501
+_trunc_div = binary(
+    "trunc_div",
+    lambda a, b: (
+        jnp.trunc(a / b)
+        if jnp.issubdtype(a.dtype, jnp.inexact)
+        else jnp.sign(a) * jnp.sign(b) * (jnp.abs(a) // jnp.abs(b))
+    ),
+)  # noqa: E501
 
 
 @register(inplace=True, operators=("__truediv__",), reflected=("__rtruediv__",))
@@ -167,7 +191,9 @@ def div(input: TensorOrNumber, other: TensorOrNumber, *, rounding_mode: str | No
         return _floor_div(input, other, out=out)
     if rounding_mode == "trunc":
         return _trunc_div(input, other, out=out)
-    raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")  # noqa: E501
+    raise ValueError(
+        f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+    )  # noqa: E501
 
 
 divide = register(div, method="divide", inplace="divide_")
@@ -182,11 +208,28 @@ def true_divide(input: TensorOrNumber, other: TensorOrNumber, *,
     return _true_div(input, other, out=out)
 
 
-floor_divide = register(_floor_div, inplace=True, operators=("__floordiv__",), reflected=("__rfloordiv__",))  # noqa: E501
-remainder = register(binary("remainder", jnp.remainder), inplace=True, operators=("__mod__",), reflected=("__rmod__",))  # noqa: E501
+floor_divide = register(
+    _floor_div, inplace=True, operators=("__floordiv__",), reflected=("__rfloordiv__",)
+)  # noqa: E501
+remainder = register(
+    binary("remainder", jnp.remainder),
+    inplace=True,
+    operators=("__mod__",),
+    reflected=("__rmod__",),
+)  # noqa: E501
 fmod = register(binary("fmod", jnp.fmod), inplace=True)
-pow = register(binary("pow", jnp.power), inplace=True, operators=("__pow__",), reflected=("__rpow__",))  # noqa: A001,E501
-float_power = register(binary("float_power", lambda a, b: jnp.power(a.astype(jnp.float64), b.astype(jnp.float64))))  # noqa: E501
+pow = register(
+    binary("pow", jnp.power),
+    inplace=True,
+    operators=("__pow__",),
+    reflected=("__rpow__",),
+)  # noqa: A001,E501
+float_power = register(
+    binary(
+        "float_power",
+        lambda a, b: jnp.power(a.astype(jnp.float64), b.astype(jnp.float64)),
+    )
+)  # noqa: E501
 atan2 = register(binary("atan2", jnp.arctan2, floating=True), inplace=True)
 arctan2 = atan2
 maximum = register(binary("maximum", jnp.maximum))
@@ -197,28 +240,71 @@ hypot = register(binary("hypot", jnp.hypot, floating=True), inplace=True)
 copysign = register(binary("copysign", jnp.copysign, floating=True), inplace=True)
 xlogy = register(binary("xlogy", jax.scipy.special.xlogy, floating=True), inplace=True)
 logaddexp = register(binary("logaddexp", jnp.logaddexp, floating=True))
-bitwise_and = register(binary("bitwise_and", jnp.bitwise_and), inplace=True, operators=("__and__",), reflected=("__rand__",))  # noqa: E501
-bitwise_or = register(binary("bitwise_or", jnp.bitwise_or), inplace=True, operators=("__or__",), reflected=("__ror__",))  # noqa: E501
-bitwise_xor = register(binary("bitwise_xor", jnp.bitwise_xor), inplace=True, operators=("__xor__",), reflected=("__rxor__",))  # noqa: E501
+bitwise_and = register(
+    binary("bitwise_and", jnp.bitwise_and),
+    inplace=True,
+    operators=("__and__",),
+    reflected=("__rand__",),
+)  # noqa: E501
+bitwise_or = register(
+    binary("bitwise_or", jnp.bitwise_or),
+    inplace=True,
+    operators=("__or__",),
+    reflected=("__ror__",),
+)  # noqa: E501
+bitwise_xor = register(
+    binary("bitwise_xor", jnp.bitwise_xor),
+    inplace=True,
+    operators=("__xor__",),
+    reflected=("__rxor__",),
+)  # noqa: E501
 
 # ---------------------------------------------------------------- comparisons
-eq = register(binary("eq", jnp.equal, saves_inputs=False), inplace=True, operators=("__eq__",))  # noqa: E501
-ne = register(binary("ne", jnp.not_equal, saves_inputs=False), inplace=True, operators=("__ne__",))  # noqa: E501
-lt = register(binary("lt", jnp.less, saves_inputs=False), inplace=True, operators=("__lt__",))  # noqa: E501
-le = register(binary("le", jnp.less_equal, saves_inputs=False), inplace=True, operators=("__le__",))  # noqa: E501
-gt = register(binary("gt", jnp.greater, saves_inputs=False), inplace=True, operators=("__gt__",))  # noqa: E501
-ge = register(binary("ge", jnp.greater_equal, saves_inputs=False), inplace=True, operators=("__ge__",))  # noqa: E501
+eq = register(
+    binary("eq", jnp.equal, saves_inputs=False), inplace=True, operators=("__eq__",)
+)  # noqa: E501
+ne = register(
+    binary("ne", jnp.not_equal, saves_inputs=False), inplace=True, operators=("__ne__",)
+)  # noqa: E501
+lt = register(
+    binary("lt", jnp.less, saves_inputs=False), inplace=True, operators=("__lt__",)
+)  # noqa: E501
+le = register(
+    binary("le", jnp.less_equal, saves_inputs=False),
+    inplace=True,
+    operators=("__le__",),
+)  # noqa: E501
+gt = register(
+    binary("gt", jnp.greater, saves_inputs=False), inplace=True, operators=("__gt__",)
+)  # noqa: E501
+ge = register(
+    binary("ge", jnp.greater_equal, saves_inputs=False),
+    inplace=True,
+    operators=("__ge__",),
+)  # noqa: E501
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-logical_and = register(binary("logical_and", jnp.logical_and, saves_inputs=False), inplace=True)  # noqa: E501
-logical_or = register(binary("logical_or", jnp.logical_or, saves_inputs=False), inplace=True)  # noqa: E501
-logical_xor = register(binary("logical_xor", jnp.logical_xor, saves_inputs=False), inplace=True)  # noqa: E501
+logical_and = register(
+    binary("logical_and", jnp.logical_and, saves_inputs=False), inplace=True
+)  # noqa: E501
+logical_or = register(
+    binary("logical_or", jnp.logical_or, saves_inputs=False), inplace=True
+)  # noqa: E501
+logical_xor = register(
+    binary("logical_xor", jnp.logical_xor, saves_inputs=False), inplace=True
+)  # noqa: E501
 logical_not = register(unary("logical_not", jnp.logical_not), inplace=True)
-bitwise_not = register(unary("bitwise_not", jnp.invert), inplace=True, operators=("__invert__",))  # noqa: E501
+bitwise_not = register(
+    unary("bitwise_not", jnp.invert), inplace=True, operators=("__invert__",)
+)  # noqa: E501
 
 # ---------------------------------------------------------------- unary math
-neg = register(unary("neg", jnp.negative, saves_inputs=False), inplace=True, operators=("__neg__",))  # noqa: E501
+neg = register(
+    unary("neg", jnp.negative, saves_inputs=False), inplace=True, operators=("__neg__",)
+)  # noqa: E501
 negative = neg
-positive = register(unary("positive", lambda a: a, saves_inputs=False), operators=("__pos__",))  # noqa: E501
+positive = register(
+    unary("positive", lambda a: a, saves_inputs=False), operators=("__pos__",)
+)  # noqa: E501
 abs = register(unary("abs", jnp.abs), inplace=True, operators=("__abs__",))  # noqa: A001
 absolute = abs
 sign = register(unary("sign", jnp.sign), inplace=True)
@@ -246,18 +332,33 @@ tanh = register(unary("tanh", jnp.tanh, floating=True), inplace=True)
 asinh = register(unary("asinh", jnp.arcsinh, floating=True), inplace=True)
 acosh = register(unary("acosh", jnp.arccosh, floating=True), inplace=True)
 atanh = register(unary("atanh", jnp.arctanh, floating=True), inplace=True)
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = (
+    asin,
+    acos,
+    atan,
+    asinh,
+    acosh,
+    atanh,
+)
 sigmoid = register(unary("sigmoid", jax.nn.sigmoid, floating=True), inplace=True)
 erf = register(unary("erf", jax.scipy.special.erf, floating=True), inplace=True)
 erfc = register(unary("erfc", jax.scipy.special.erfc, floating=True), inplace=True)
-erfinv = register(unary("erfinv", jax.scipy.special.erfinv, floating=True), inplace=True)
-lgamma = register(unary("lgamma", jax.scipy.special.gammaln, floating=True), inplace=True)
-digamma = register(unary("digamma", jax.scipy.special.digamma, floating=True), inplace=True)
+erfinv = register(
+    unary("erfinv", jax.scipy.special.erfinv, floating=True), inplace=True
+)
+lgamma = register(
+    unary("lgamma", jax.scipy.special.gammaln, floating=True), inplace=True
+)
+digamma = register(
+    unary("digamma", jax.scipy.special.digamma, floating=True), inplace=True
+)
 floor = register(unary("floor", jnp.floor, saves_inputs=False), inplace=True)
 ceil = register(unary("ceil", jnp.ceil, saves_inputs=False), inplace=True)
 trunc = register(unary("trunc", jnp.trunc, saves_inputs=False), inplace=True)
 fix = trunc
-frac = register(unary("frac", lambda a: a - jnp.trunc(a), saves_inputs=False), inplace=True)
+frac = register(
+    unary("frac", lambda a: a - jnp.trunc(a), saves_inputs=False), inplace=True
+)
 isnan = register(unary("isnan", jnp.isnan))
 isinf = register(unary("isinf", jnp.isinf))
 isfinite = register(unary("isfinite", jnp.isfinite))
@@ -266,7 +367,9 @@ isneginf = register(unary("isneginf", jnp.isneginf))
 signbit = register(unary("signbit", jnp.signbit))
 conj = register(unary("conj", jnp.conj, saves_inputs=False))
 # ``jnp.angle`` of a real 0-d float32 array is float64: cast back to the input's dtype.
-angle = register(unary("angle", lambda a: jnp.angle(a).astype(jnp.real(a).dtype), floating=True))  # noqa: E501
+angle = register(
+    unary("angle", lambda a: jnp.angle(a).astype(jnp.real(a).dtype), floating=True)
+)  # noqa: E501
 _round0 = Op("round", lambda a, *, decimals: jnp.round(a, decimals), saves_inputs=False)
 
 
@@ -274,7 +377,6 @@ _round0 = Op("round", lambda a, *, decimals: jnp.round(a, decimals), saves_input
 def round(input: Tensor, *, decimals: int = 0, out: Tensor | None = None) -> Tensor:  # noqa: A001
     """``torch.round``: round half to even, optionally to ``decimals`` places."""
     return _finish(_round0(input, decimals=decimals), out)
-
 
 
 # PyTorch's alias names also exist as Tensor methods (``x.negative()``, ``x.arcsin_()``).

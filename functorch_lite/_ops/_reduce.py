@@ -44,7 +44,7 @@ def axes_of(dim: Dim, ndim: int) -> tuple[int, ...] | None:
                     f"dim {a} appears multiple times in the list of dims"
                 )
         return axes if ndim > 0 else None
-    axes = (_wrap_dim(int(dim), ndim),)
+    axes = (_wrap_dim(int(dim), ndim),)  # type: ignore[arg-type]
     return axes if ndim > 0 else None
 
 
@@ -447,7 +447,7 @@ def norm(input: Tensor, p: float | str | None = "fro", dim: Dim = None,
     if p == "nuc":
         from ._linalg_decomp import matrix_norm
 
-        return _finish(matrix_norm(input, "nuc", (-2, -1) if dim is None else dim,
+        return _finish(matrix_norm(input, "nuc", (-2, -1) if dim is None else dim,  # type: ignore[arg-type]
                                    keepdim, dtype=dtype), out)  # fmt: skip
     if p is None or p == "fro":
         p = 2

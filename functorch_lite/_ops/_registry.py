@@ -6,7 +6,8 @@ signature) records it; ``install()`` attaches every form to ``Tensor`` once at i
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .._tensor import Tensor
 from ._views import inplace as _inplace

@@ -137,8 +137,12 @@ def _dyn_select_kernel(a: Any, index: Any, *, dim: int) -> Any:
 
 # The start/index is an operand: ``x.narrow(0, i, 1)`` / ``x.select(0, i)`` / iterating a
 # tensor compile once for all ``i``; the view chain records the static op below.
-_dyn_narrow = Op("narrow", _dyn_slice_kernel, saves_inputs=False, backward_name="SliceBackward0")  # noqa: E501
-_dyn_select = Op("select", _dyn_select_kernel, saves_inputs=False, backward_name="SelectBackward0")  # noqa: E501
+_dyn_narrow = Op(
+    "narrow", _dyn_slice_kernel, saves_inputs=False, backward_name="SliceBackward0"
+)  # noqa: E501
+_dyn_select = Op(
+    "select", _dyn_select_kernel, saves_inputs=False, backward_name="SelectBackward0"
+)  # noqa: E501
 
 # Dim-0 slicing keeps a contiguous layout; the names tell ``_dispatch`` which is which.
 narrow0_op = Op("narrow0", _slice_kernel, saves_inputs=False, view=True,

@@ -24,9 +24,7 @@ from ._dispatch import Op, dispatch
 LEAF_INPLACE = (
     "a leaf Variable that requires grad is being used in an in-place operation."
 )
-VIEW_OF_LEAF_INPLACE = (
-    "a view of a leaf Variable that requires grad is being used in an in-place operation."
-)
+VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 CANT_CAST = "result type {src} can't be cast to the desired output type {dst}"
 BROADCAST_OUT = "output with shape {out} doesn't match the broadcast shape {shape}"
 
@@ -50,10 +48,14 @@ def _scatter(root: Any, value: Any, *, chain: tuple[Any, ...]) -> Any:
         return jnp.broadcast_to(value, root.shape).astype(root.dtype)
     idx = _flat_index(chain, tuple(root.shape))
     value = jnp.broadcast_to(value, idx.shape).astype(root.dtype)
-    return root.reshape(-1).at[idx.reshape(-1)].set(value.reshape(-1)).reshape(root.shape)
+    return (
+        root.reshape(-1).at[idx.reshape(-1)].set(value.reshape(-1)).reshape(root.shape)
+    )
 
 
-copy_slices = Op("copy_slices", _scatter, saves_inputs=False, backward_name="CopySlices")
+copy_slices = Op(
+    "copy_slices", _scatter, saves_inputs=False, backward_name="CopySlices"
+)
 
 
 def replay_view(view: ViewTensor) -> None:
@@ -109,11 +111,10 @@ def inplace(self: Tensor, result: Any) -> Tensor:
                 BROADCAST_OUT.format(out=list(self.shape), shape=list(result.shape))
             )
     src_t, dst_t = result.dtype, self.dtype
-    if src_t is not dst_t:
-        if _dtype.category(src_t) > _dtype.category(dst_t):
-            raise RuntimeError(
-                CANT_CAST.format(src=_type_word(src_t), dst=_type_word(dst_t))
-            )
+    if src_t is not dst_t and _dtype.category(src_t) > _dtype.category(dst_t):
+        raise RuntimeError(
+            CANT_CAST.format(src=_type_word(src_t), dst=_type_word(dst_t))
+        )
     if tuple(result.shape) != tuple(self.shape) or src_t is not dst_t:
         result = expand_cast(result, shape=tuple(self.shape), dtype=dst_t.np_dtype)
     node = result._node
@@ -121,7 +122,9 @@ def inplace(self: Tensor, result: Any) -> Tensor:
     if node is not None and node.saved:
         # The op that produced ``result`` read ``self`` before this write; its VJP holds
         # that (immutable) array, so this write must not count as modifying it.
-        node.saved = tuple((t, t._version) if t is self else (t, v) for t, v in node.saved)
+        node.saved = tuple(
+            (t, t._version) if t is self else (t, v) for t, v in node.saved
+        )
     return self
 
 
@@ -158,7 +161,9 @@ def _expand_cast(x: Any, *, shape: tuple[int, ...], dtype: Any) -> Any:
     return jnp.broadcast_to(x, shape).astype(dtype)
 
 
-expand_cast = Op("expand_cast", _expand_cast, saves_inputs=False, backward_name="CopyBackwards")
+expand_cast = Op(
+    "expand_cast", _expand_cast, saves_inputs=False, backward_name="CopyBackwards"
+)
 
 
 def _type_word(d: _dtype.dtype) -> str:
@@ -173,7 +178,9 @@ def _alias(x: Any) -> Any:
     return x
 
 
-alias = Op("alias", _alias, saves_inputs=False, view=True, backward_name="AliasBackward0")
+alias = Op(
+    "alias", _alias, saves_inputs=False, view=True, backward_name="AliasBackward0"
+)
 
 
 def shared_detach(self: Tensor) -> Tensor:

@@ -18,24 +18,22 @@ come from JAX differentiating the VJPs.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
-
 from .. import _config
 from .._tensor import Tensor
-from ._grad_mode import anomaly, no_grad
+from ._grad_mode import anomaly
 from ._grad_mode import state as grad_state
 from ._graph import LEAF, Node
 
 __all__ = ["backward", "grad", "run_backward"]
 
 NOT_SCALAR = "grad can be implicitly created only for scalar outputs"
-NO_GRAD_FN = (
-    "element {i} of tensors does not require grad and does not have a grad_fn"
-)
+NO_GRAD_FN = "element {i} of tensors does not require grad and does not have a grad_fn"
 UNUSED = (
     "One of the differentiated Tensors appears to not have been used in the graph. "
     "Set allow_unused=True if this is the desired behavior."
@@ -208,7 +206,11 @@ def _sweep(entries: Sequence[tuple[Any, ...]], node_args: Sequence[Any],
                 outs.append(g)
         if not got_any:
             continue
-        vjp = _jitted_node_vjp(op, static, mask, float_out) if per_op else functools.partial(_node_vjp, op, static, mask, float_out)  # noqa: E501
+        vjp = (
+            _jitted_node_vjp(op, static, mask, float_out)
+            if per_op
+            else functools.partial(_node_vjp, op, static, mask, float_out)
+        )  # noqa: E501
         grads = vjp(args, tuple(outs))
         if anomaly.enabled and per_op and anomaly.check_nan:
             for j, g in enumerate(grads):
@@ -268,9 +270,13 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
     else:
         seed_arrays = [s._data if isinstance(s, Tensor) else s for s in seeds]
         tracing = _has_tracer(node_args, seed_arrays)
-        simple = not plan.has_hooks and not anomaly.enabled and _config.COMPILED_BACKWARD
+        simple = (
+            not plan.has_hooks and not anomaly.enabled and _config.COMPILED_BACKWARD
+        )
         if tracing and simple:
-            grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays, n, False)
+            grads = _sweep(
+                plan.entries, node_args, plan.root_refs, seed_arrays, n, False
+            )
         elif simple and plan.key in _seen:
             grads = _compiled_sweep(plan)(node_args, seed_arrays)
         else:
@@ -449,7 +455,9 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
         )
     for t in ins:
         if not t._requires_grad:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
+            raise RuntimeError(
+                "One of the differentiated Tensors does not require grad"
+            )
     if retain_graph is None:
         retain_graph = create_graph
     grads_in = _as_list(grad_outputs) or [None] * len(outs)
@@ -472,5 +480,3 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
         else:
             answer.append(g if isinstance(g, Tensor) else Tensor(g))
     return tuple(answer)
-
-

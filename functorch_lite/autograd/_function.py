@@ -73,11 +73,15 @@ class Function:
 
     @staticmethod
     def forward(ctx: FunctionCtx, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")  # noqa: E501
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )  # noqa: E501
 
     @staticmethod
     def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")  # noqa: E501
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD."
+        )  # noqa: E501
 
     vjp = backward
 
@@ -146,7 +150,11 @@ class Function:
             out = []
             for p, arr in zip(positions, arrays):
                 g = grads[p] if p < len(grads) else None
-                out.append(jnp.zeros_like(arr) if g is None else jnp.asarray(_unwrap(g), arr.dtype))
+                out.append(
+                    jnp.zeros_like(arr)
+                    if g is None
+                    else jnp.asarray(_unwrap(g), arr.dtype)
+                )
             return tuple(out)
 
         fn.defvjp(fwd, bwd)
@@ -157,7 +165,12 @@ class Function:
 
         # Probe the output count once (shapes only) so the op knows its arity.
         probe = jax.eval_shape(lambda *a: fn(*a), *[args[p]._data for p in positions])
-        op = Op(cls.__name__, kernel, n_out=len(probe), backward_name=f"{cls.__name__}Backward")
+        op = Op(
+            cls.__name__,
+            kernel,
+            n_out=len(probe),
+            backward_name=f"{cls.__name__}Backward",
+        )
         return op, info
 
 

@@ -7,7 +7,8 @@ Usable as context managers and decorators, as in PyTorch. The flag is a module g
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 __all__ = [
     "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",

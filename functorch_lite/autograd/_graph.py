@@ -75,7 +75,7 @@ class Node:
             if edge is None:
                 out.append((None, 0))
             elif edge[0] is LEAF:
-                out.append((AccumulateGrad.of(edge[1]), 0))
+                out.append((AccumulateGrad.of(edge[1]), 0))  # type: ignore[arg-type]
             else:
                 out.append(edge)
         return tuple(out)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .._ops._registry import method
 from .._ops._views import shared_detach
@@ -20,7 +21,9 @@ def tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | Non
 def register_hook(self: Tensor, hook: Callable[[Tensor], Tensor | None]) -> _Handle:
     """``Tensor.register_hook``: ``hook(grad)`` may return a replacement gradient."""
     if not self._requires_grad:
-        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        raise RuntimeError(
+            "cannot register a hook on a tensor that doesn't require gradient"
+        )
     if self._node is not None:
         return self._node.add_tensor_hook(self._out_idx, hook)
     if self._hooks is None:
@@ -64,6 +67,6 @@ method("register_hook", register_hook)
 method("retain_grad", retain_grad)
 method("detach", detach)
 method("detach_", detach_)
-method("data", property(_get_data, _set_data))
-method("retains_grad", property(lambda self: self._retains_grad))
-method("_version_counter", property(lambda self: self._version))
+method("data", property(_get_data, _set_data))  # type: ignore[arg-type]
+method("retains_grad", property(lambda self: self._retains_grad))  # type: ignore[arg-type]
+method("_version_counter", property(lambda self: self._version))  # type: ignore[arg-type]

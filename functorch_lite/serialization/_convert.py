@@ -97,7 +97,7 @@ def _from_numpy(array: np.ndarray, requires_grad: bool = False) -> Any:
     """A ``functorch_lite.Tensor`` (on CPU) holding a copy of ``array``."""
     import functorch_lite
 
-    tensor = functorch_lite.from_numpy(np.asarray(array, order="C"))
+    tensor = functorch_lite.from_numpy(np.asarray(array, order="C"))  # type: ignore[operator]
     if requires_grad:
         tensor.requires_grad_(True)
     return tensor

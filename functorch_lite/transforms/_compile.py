@@ -120,7 +120,9 @@ class CompiledFunction:
         functools.update_wrapper(self, fn)
 
     # ------------------------------------------------------------------ guards
-    def _split_args(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[Any], Any, tuple[Any, ...]]:  # noqa: E501
+    def _split_args(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[list[Any], Any, tuple[Any, ...]]:  # noqa: E501
         dyn_args = tuple(a for i, a in enumerate(args) if i not in self.static_argnums)
         static_args = tuple(a for i, a in enumerate(args) if i in self.static_argnums)
         leaves, treedef = jax.tree_util.tree_flatten((dyn_args, kwargs))
@@ -130,11 +132,15 @@ class CompiledFunction:
                 arrays.append(leaf)
                 spec.append((leaf.shape, leaf.dtype))
             else:
-                spec.append(("static", leaf))
+                spec.append(("static", leaf))  # type: ignore[arg-type]
         return arrays, treedef, (tuple(spec), static_args, str(treedef))
 
     def _guard(self, arg_key: Any) -> Any:
-        parts = tuple(p._compile_guard() for p in self.participants if hasattr(p, "_compile_guard"))  # noqa: E501
+        parts = tuple(
+            p._compile_guard()
+            for p in self.participants
+            if hasattr(p, "_compile_guard")
+        )  # noqa: E501
         return (arg_key, parts, grad_state.enabled)
 
     # ------------------------------------------------------------------ call
@@ -186,7 +192,9 @@ class CompiledFunction:
         with observing(rec):
             out = self.fn(*args, **kwargs)
         # Arguments are inputs of every call, not state, even if made before it.
-        for t in jax.tree_util.tree_leaves((args, kwargs), is_leaf=lambda x: isinstance(x, Tensor)):
+        for t in jax.tree_util.tree_leaves(
+            (args, kwargs), is_leaf=lambda x: isinstance(x, Tensor)
+        ):
             if isinstance(t, Tensor):
                 root = getattr(t, "_root", t)
                 rec.tensors.pop(id(root), None)
@@ -209,7 +217,9 @@ class CompiledFunction:
             if p._grad is not None:
                 tensors.setdefault(id(p._grad), p._grad)
                 written.add(id(p._grad))
-        order = sorted(tensors.values(), key=lambda t: (id(t) not in written, t._serial))
+        order = sorted(
+            tensors.values(), key=lambda t: (id(t) not in written, t._serial)
+        )
         return order, [id(t) in written for t in order]
 
     def _trace(self, guard: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
@@ -240,7 +250,9 @@ class CompiledFunction:
                 message = GRAPH_BREAK.format(where=where, why=str(e).splitlines()[0])
                 if self.fullgraph:
                     raise TracedValueError(message) from None
-                warnings.warn(message + "\nRunning this function eagerly instead.", stacklevel=3)  # noqa: E501
+                warnings.warn(
+                    message + "\nRunning this function eagerly instead.", stacklevel=3
+                )  # noqa: E501
                 self.fallbacks.append(where)
                 self.eager_guards.add(guard)
                 return None
@@ -256,7 +268,10 @@ class CompiledFunction:
             self.retrace_causes.append(what)
             if self.traces > _config.RECOMPILE_WARN_LIMIT:
                 name = getattr(self.fn, "__qualname__", repr(self.fn))
-                warnings.warn(RETRACE_WARNING.format(name=name, n=self.traces, what=what), stacklevel=4)  # noqa: E501
+                warnings.warn(
+                    RETRACE_WARNING.format(name=name, n=self.traces, what=what),
+                    stacklevel=4,
+                )  # noqa: E501
         self.last_guard = guard
 
     def _compile_program(self, program: _Program, args: tuple[Any, ...],
@@ -276,8 +291,13 @@ class CompiledFunction:
         program.n_written = n_written
         info: dict[str, Any] = {}
 
-        def pure(written_arrays: list[Any], read_arrays: list[Any], arg_arrays: list[Any]) -> Any:
-            saved = [(t._data, t._node, t._out_idx, t._requires_grad, t._version) for t in state]
+        def pure(
+            written_arrays: list[Any], read_arrays: list[Any], arg_arrays: list[Any]
+        ) -> Any:
+            saved = [
+                (t._data, t._node, t._out_idx, t._requires_grad, t._version)
+                for t in state
+            ]
             saved_grads = [p._grad for p in slots]
             try:
                 for t, a in zip(state, list(written_arrays) + list(read_arrays)):
@@ -286,17 +306,28 @@ class CompiledFunction:
                 # count as new, not as state.
                 recorder = Recorder(known, known_grads)
                 it = iter(arg_arrays)
-                leaves = [next(it) if isinstance(x, (jax.Array, jax.core.Tracer)) else x for x in leaves_template]
+                leaves = [
+                    next(it) if isinstance(x, (jax.Array, jax.core.Tracer)) else x
+                    for x in leaves_template
+                ]
                 dyn_args, dyn_kwargs = jax.tree_util.tree_unflatten(treedef, leaves)
                 dyn_it = iter(dyn_args)
-                call_args = [static_args[i] if i in static_args else next(dyn_it) for i in range(len(args))]
+                call_args = [
+                    static_args[i] if i in static_args else next(dyn_it)
+                    for i in range(len(args))
+                ]
                 with observing(recorder):
                     out = fn(*call_args, **dyn_kwargs)
                 recorder.check_complete()
                 out_leaves, out_tree = jax.tree_util.tree_flatten(out)
                 info["out_tree"] = out_tree
-                info["out_static"] = [None if isinstance(x, (jax.Array, jax.core.Tracer)) else x for x in out_leaves]
-                out_arrays = [x for x in out_leaves if isinstance(x, (jax.Array, jax.core.Tracer))]
+                info["out_static"] = [
+                    None if isinstance(x, (jax.Array, jax.core.Tracer)) else x
+                    for x in out_leaves
+                ]
+                out_arrays = [
+                    x for x in out_leaves if isinstance(x, (jax.Array, jax.core.Tracer))
+                ]
                 new_written = [t._data for t, w in zip(state, program.written) if w]
                 grads_now = [p._grad for p in slots]
                 info["grad_none_out"] = [g is None for g in grads_now]
@@ -306,7 +337,13 @@ class CompiledFunction:
                 if "recorder" in locals():
                     recorder.restore_missed()
                 for t, (d, node, idx, rg, ver) in zip(state, saved):
-                    t._data, t._node, t._out_idx, t._requires_grad, t._version = d, node, idx, rg, ver
+                    t._data, t._node, t._out_idx, t._requires_grad, t._version = (
+                        d,
+                        node,
+                        idx,
+                        rg,
+                        ver,
+                    )
                 for p, g in zip(slots, saved_grads):
                     p._grad = g
 
@@ -318,29 +355,37 @@ class CompiledFunction:
         program.jitted = jitted.lower(written_arrays, read_arrays, arrays).compile()
         program.jit_fn = jitted
         program.example_args = jax.tree_util.tree_map(
-            lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype), (written_arrays, read_arrays, arrays)
+            lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype),
+            (written_arrays, read_arrays, arrays),
         )
         program.out_tree = info["out_tree"]
         program.out_static = info["out_static"]
         program.grad_none_out = info["grad_none_out"]  # type: ignore[attr-defined]
         program.donate = self.donate_state
-        program.differentiable = not any(
-            w and t._requires_grad for t, w in zip(state, program.written)
-        ) and not slots and any(t._requires_grad for t in state)
+        program.differentiable = (
+            not any(w and t._requires_grad for t, w in zip(state, program.written))
+            and not slots
+            and any(t._requires_grad for t in state)
+        )
 
     def _run(self, program: _Program, arrays: list[Any]) -> Any:
         state = program.state
-        written_arrays, read_arrays = [], []
+        written_arrays: list[Any] = []
+        read_arrays: list[Any] = []
         for t, w in zip(state, program.written):
             (written_arrays if w else read_arrays).append(t._data)
-        if program.donate and len({id(a) for a in written_arrays}) != len(written_arrays):
+        if program.donate and len({id(a) for a in written_arrays}) != len(
+            written_arrays
+        ):
             # One array held by two state tensors cannot be donated twice: copy one.
             seen: set[int] = set()
             for i, a in enumerate(written_arrays):
                 if id(a) in seen:
                     written_arrays[i] = a.copy()
                 seen.add(id(a))
-        out_arrays, new_written, grad_arrays = program.jitted(written_arrays, read_arrays, arrays)
+        out_arrays, new_written, grad_arrays = program.jitted(
+            written_arrays, read_arrays, arrays
+        )
         k = 0
         for t, w in zip(state, program.written):
             if w:
@@ -368,7 +413,6 @@ class CompiledFunction:
                 t._requires_grad = False
         return out
 
-
     def _run_differentiable(self, program: _Program, args: tuple[Any, ...],
                             kwargs: dict[str, Any]) -> Any:  # fmt: skip
         """Run the program as one recorded op, so eager ``backward()`` reaches the state.
@@ -380,9 +424,14 @@ class CompiledFunction:
         state = program.state
         written = [t for t, w in zip(state, program.written) if w]
         read = [t for t, w in zip(state, program.written) if not w]
-        dyn = (tuple(a for i, a in enumerate(args) if i not in self.static_argnums), kwargs)
+        dyn = (
+            tuple(a for i, a in enumerate(args) if i not in self.static_argnums),
+            kwargs,
+        )
         leaves = jax.tree_util.tree_leaves(dyn, is_leaf=lambda x: isinstance(x, Tensor))
-        arg_inputs = [x for x in leaves if isinstance(x, (Tensor, jax.Array, jax.core.Tracer))]
+        arg_inputs = [
+            x for x in leaves if isinstance(x, (Tensor, jax.Array, jax.core.Tracer))
+        ]
         n_w, n_r = len(written), len(read)
         n_out = sum(st is None for st in program.out_static)
         if program.op is None:
@@ -390,7 +439,9 @@ class CompiledFunction:
 
             def whole(*flat: Any) -> Any:
                 outs, new_w, grads = jit_fn(
-                    list(flat[:n_w]), list(flat[n_w : n_w + n_r]), list(flat[n_w + n_r :])
+                    list(flat[:n_w]),
+                    list(flat[n_w : n_w + n_r]),
+                    list(flat[n_w + n_r :]),
                 )
                 flat_out = tuple(outs) + tuple(new_w) + tuple(grads)
                 return flat_out if len(flat_out) != 1 else flat_out[0]
@@ -461,9 +512,15 @@ def jit(fn: Callable[..., Any] | None = None, *, static_argnums: int | tuple[int
     Raises instead of falling back to eager when the function cannot be traced.
     """
     if fn is None:
-        return functools.partial(jit, static_argnums=static_argnums, donate_state=donate_state)
-    nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-    return CompiledFunction(fn, static_argnums=nums, donate_state=donate_state, fullgraph=True)
+        return functools.partial(
+            jit, static_argnums=static_argnums, donate_state=donate_state
+        )
+    nums = (
+        (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    )
+    return CompiledFunction(
+        fn, static_argnums=nums, donate_state=donate_state, fullgraph=True
+    )
 
 
 def disable(fn: Callable[..., Any] | None = None, recursive: bool = True) -> Any:
@@ -481,11 +538,17 @@ def disable(fn: Callable[..., Any] | None = None, recursive: bool = True) -> Any
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
         traced = any(isinstance(x, jax.core.Tracer) for x in leaves)
-        key = tuple((x.shape, str(x.dtype)) if hasattr(x, "shape") else ("s", repr(x)) for x in leaves)
+        key = tuple(
+            (x.shape, str(x.dtype)) if hasattr(x, "shape") else ("s", repr(x))
+            for x in leaves
+        )
         if not traced:
             out = fn(*args, **kwargs)
             shapes[key] = jax.tree_util.tree_map(
-                lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype) if hasattr(x, "shape") else x, out
+                lambda x: (
+                    jax.ShapeDtypeStruct(x.shape, x.dtype) if hasattr(x, "shape") else x
+                ),
+                out,
             )
             return out
         if key not in shapes:
@@ -494,7 +557,11 @@ def disable(fn: Callable[..., Any] | None = None, recursive: bool = True) -> Any
                 "called inside a trace with these input shapes; call the compiled function "
                 "once eagerly (its first call is eager) or call the helper outside it."
             )
-        array_pos = [i for i, x in enumerate(leaves) if isinstance(x, (jax.Array, jax.core.Tracer))]
+        array_pos = [
+            i
+            for i, x in enumerate(leaves)
+            if isinstance(x, (jax.Array, jax.core.Tracer))
+        ]
 
         def host(*arrs: Any) -> Any:
             vals = list(leaves)
@@ -502,10 +569,14 @@ def disable(fn: Callable[..., Any] | None = None, recursive: bool = True) -> Any
                 vals[i] = a
             a2, k2 = jax.tree_util.tree_unflatten(treedef, vals)
             res = fn(*a2, **k2)
-            return jax.tree_util.tree_map(lambda x: x.jax() if isinstance(x, Tensor) else x, res)
+            return jax.tree_util.tree_map(
+                lambda x: x.jax() if isinstance(x, Tensor) else x, res
+            )
 
         result_shape = jax.tree_util.tree_map(
-            lambda x: x, shapes[key], is_leaf=lambda x: isinstance(x, jax.ShapeDtypeStruct)
+            lambda x: x,
+            shapes[key],
+            is_leaf=lambda x: isinstance(x, jax.ShapeDtypeStruct),
         )
         return jax.pure_callback(host, result_shape, *[leaves[i] for i in array_pos])
 

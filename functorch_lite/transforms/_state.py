@@ -35,7 +35,9 @@ def _root(t: Tensor) -> Tensor:
 class Recorder(StateObserver):
     """Records state reads/writes; in ``strict`` mode, unknown state raises."""
 
-    def __init__(self, known: set[int] | None = None, known_grads: set[int] | None = None) -> None:  # noqa: E501
+    def __init__(
+        self, known: set[int] | None = None, known_grads: set[int] | None = None
+    ) -> None:  # noqa: E501
         self.start = next(_tensor._serials)
         self.known = known
         self.known_grads = known_grads
@@ -51,14 +53,22 @@ class Recorder(StateObserver):
     def restore_missed(self) -> None:
         """Undo what a discarded trace did to tensors that were not state inputs."""
         for t, data, node, idx, rg, ver in self._snapshots:
-            t._data, t._node, t._out_idx, t._requires_grad, t._version = data, node, idx, rg, ver
+            t._data, t._node, t._out_idx, t._requires_grad, t._version = (
+                data,
+                node,
+                idx,
+                rg,
+                ver,
+            )
         for t, g in self._grad_snapshots:
             t._grad = g
 
     def check_complete(self) -> None:
         """Raise ``MissedState`` listing every state input the trace lacked."""
         if self.missed or self.missed_slots:
-            raise MissedState(list(self.missed.values()), list(self.missed_slots.values()))
+            raise MissedState(
+                list(self.missed.values()), list(self.missed_slots.values())
+            )
 
     def _touch(self, t: Tensor, write: bool) -> None:
         t = _root(t)
@@ -69,7 +79,9 @@ class Recorder(StateObserver):
             # discarded) so that one restart picks up every missed tensor at once.
             if id(t) not in self.missed:
                 self.missed[id(t)] = t
-                self._snapshots.append((t, t._data, t._node, t._out_idx, t._requires_grad, t._version))  # noqa: E501
+                self._snapshots.append(
+                    (t, t._data, t._node, t._out_idx, t._requires_grad, t._version)
+                )  # noqa: E501
             return
         self.tensors[id(t)] = t
         if write:

@@ -45,7 +45,12 @@ def test_retain_grad_and_hooks() -> None:
         h.register_hook(lambda g: seen.append(g.clone()) or g * 2)
         x.register_hook(lambda g: g + 1)
         (h * h).sum().backward()
-        return {"h_grad": h.grad, "seen": seen[0], "x_grad": x.grad, "is_leaf": h.is_leaf}
+        return {
+            "h_grad": h.grad,
+            "seen": seen[0],
+            "x_grad": x.grad,
+            "is_leaf": h.is_leaf,
+        }
 
     run_both(script)
 
@@ -144,7 +149,11 @@ def test_inplace_on_non_leaf_rebases_history() -> None:
         y.add_(1)
         y.mul_(x)
         y.sum().backward()
-        return {"y": y, "grad": x.grad, "fn": type(y.grad_fn).__name__ if lib is not functorch_lite else None}  # noqa: E501
+        return {
+            "y": y,
+            "grad": x.grad,
+            "fn": type(y.grad_fn).__name__ if lib is not functorch_lite else None,
+        }  # noqa: E501
 
     out = run_both(lambda lib: {k: v for k, v in script(lib).items() if k != "fn"})
     assert out["grad"].shape == (2, 3)
@@ -197,8 +206,12 @@ def test_compiled_backward_equals_per_op_backward() -> None:
         import torch
 
         tw = torch.tensor(w_np, requires_grad=True)
-        ((torch.tensor(x.numpy()) @ tw).tanh() * torch.tensor(x.numpy())).sum().backward()
-        np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-5, atol=1e-6)
+        (
+            (torch.tensor(x.numpy()) @ tw).tanh() * torch.tensor(x.numpy())
+        ).sum().backward()
+        np.testing.assert_allclose(
+            w.grad.numpy(), tw.grad.numpy(), rtol=1e-5, atol=1e-6
+        )
         grads.append(w.grad.numpy())
     from functorch_lite.autograd import _engine
 
@@ -245,7 +258,11 @@ def test_custom_function_against_pytorch_and_finite_differences() -> None:
     # finite differences of k*x^3 against the custom backward
     x0 = np.array([0.5, -1.5, 2.0], np.float64)
     eps = 1e-4
-    fd = (2.0 * (x0 + eps) ** 3 - 2.0 * (x0 - eps) ** 3) / (2 * eps) * np.array([1, 2, 3])
+    fd = (
+        (2.0 * (x0 + eps) ** 3 - 2.0 * (x0 - eps) ** 3)
+        / (2 * eps)
+        * np.array([1, 2, 3])
+    )
     np.testing.assert_allclose(out["grad"], fd, rtol=1e-3)
 
 

@@ -20,7 +20,9 @@ def _data(n: int = 32, d: int = 6, c: int = 3, seed: int = 0) -> tuple[Any, Any]
             torch.tensor(rng.integers(0, c, n)))  # fmt: skip
 
 
-def _setup(dropout: float = 0.0, bn: bool = False, seed: int = 0) -> tuple[Any, Any, Any]:
+def _setup(
+    dropout: float = 0.0, bn: bool = False, seed: int = 0
+) -> tuple[Any, Any, Any]:
     torch.manual_seed(seed)
     # A bias before BatchNorm has zero gradient: Adam would amplify rounding noise.
     layers: list[Any] = [torch.nn.Linear(6, 16, bias=not bn)]
@@ -175,7 +177,9 @@ def test_compiled_module_shares_state_and_backward_reaches_weights() -> None:
     model.zero_grad()
     crit(model(x), y).backward()
     for n, p in model.named_parameters():
-        np.testing.assert_allclose(got[n], p.grad.numpy(), rtol=RTOL, atol=ATOL, err_msg=n)
+        np.testing.assert_allclose(
+            got[n], p.grad.numpy(), rtol=RTOL, atol=ATOL, err_msg=n
+        )
     assert list(cmodel.state_dict()) == ["_orig_mod." + k for k in model.state_dict()]
     assert cmodel.__dict__["_compiled_call"].traces == 1
 

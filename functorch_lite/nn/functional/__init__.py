@@ -35,7 +35,8 @@ from ._activation import tanh as tanh
 from ._activation import tanhshrink as tanhshrink
 from ._activation import threshold as threshold
 from ._activation import threshold_ as threshold_
-from ._attention import *  # noqa: F403  (sequence-models area)
+from ._attention import multi_head_attention_forward as multi_head_attention_forward
+from ._attention import scaled_dot_product_attention as scaled_dot_product_attention
 from ._conv import conv1d as conv1d
 from ._conv import conv2d as conv2d
 from ._conv import conv3d as conv3d

@@ -345,7 +345,7 @@ def _out_sizes(output_size: Any, spatial: tuple[int, ...]) -> tuple[int, ...]:
     n = len(spatial)
     sizes = tuple_n(output_size, n, "output_size") if output_size is not None and not (
         isinstance(output_size, (tuple, list)) and None in output_size
-    ) else tuple(s if o is None else o for o, s in zip(output_size, spatial))  # fmt: skip
+    ) else tuple(s if o is None else o for o, s in zip(output_size, spatial))  # type: ignore[arg-type]  # fmt: skip
     return tuple(int(o) for o in sizes)
 
 
