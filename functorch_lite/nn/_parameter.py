@@ -122,6 +122,8 @@ def _unflatten_buffer(requires_grad: bool, children: tuple[Any]) -> Tensor:
 
 jax.tree_util.register_pytree_node(Parameter, _flatten, _unflatten_parameter)
 jax.tree_util.register_pytree_node(
-    UninitializedParameter, _flatten, _unflatten_parameter  # type: ignore[arg-type]
+    UninitializedParameter,
+    _flatten,
+    _unflatten_parameter,  # type: ignore[arg-type]
 )
 jax.tree_util.register_pytree_node(Buffer, _flatten, _unflatten_buffer)  # type: ignore[arg-type]
