@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from .. import _tensor
@@ -100,8 +101,15 @@ def edge_of(a: Any) -> Any:
     return (a._node, a._out_idx)
 
 
+#: Float and complex dtypes: outputs that carry gradients (a set lookup, not issubdtype).
+_INEXACT = frozenset(
+    np.dtype(t)
+    for t in ("float16", "float32", "float64", "complex64", "complex128", jnp.bfloat16)
+)
+
+
 def _inexact(x: Any) -> bool:
-    return jax.numpy.issubdtype(x.dtype, np.inexact)
+    return x.dtype in _INEXACT
 
 
 def dispatch(op: Op, args: tuple[Any, ...], static: dict[str, Any]) -> Any:
@@ -143,7 +151,14 @@ def dispatch(op: Op, args: tuple[Any, ...], static: dict[str, Any]) -> Any:
                 saved = tuple((a, a._version) for a in args if isinstance(a, Tensor))
             else:
                 saved = ()
-            edges = tuple(edge_of(a) for a in args)
+            edges = tuple(
+                None
+                if not isinstance(a, Tensor) or not a._requires_grad
+                else (LEAF, a)
+                if a._node is None
+                else (a._node, a._out_idx)
+                for a in args
+            )
             node = Node(op, static, tuple(arrays), edges, saved, len(outs), float_out)
     if op.view:
         results = [_make_view(args[0], op, static, outs[0])]

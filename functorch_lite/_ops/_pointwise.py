@@ -22,6 +22,11 @@ TensorOrNumber = Tensor | Number
 _ARITH_ERR = "The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {d}"
 
 
+_INEXACT_NP = frozenset(
+    d.np_dtype for d in _dtype.ALL_DTYPES if _dtype.category(d) >= 2
+)
+
+
 def _shapes(x: Any) -> tuple[int, ...]:
     return tuple(x.shape) if hasattr(x, "shape") else ()
 
@@ -99,11 +104,20 @@ def unary(name: str, kernel: Any, *, floating: bool = False, saves_inputs: bool 
     op = Op(name, fn, saves_inputs=saves_inputs)
 
     def call(input: Tensor, *, out: Tensor | None = None) -> Tensor:
-        input = _to_operand(input)
-        dt = input.dtype if isinstance(input, Tensor) else _dtype.scalar_dtype(input)
-        if floating and _dtype.category(dt) < 2:
-            dt = _dtype.get_default_dtype()
-        return _finish(op(input, dtype=dt.np_dtype), out)
+        if isinstance(input, Tensor):
+            np_dt = input._data.dtype  # fast path: keep the tensor's dtype
+            if floating and np_dt not in _INEXACT_NP:
+                np_dt = _dtype.get_default_dtype().np_dtype
+        else:
+            input = _to_operand(input)
+            dt = (
+                input.dtype if isinstance(input, Tensor) else _dtype.scalar_dtype(input)
+            )
+            if floating and _dtype.category(dt) < 2:
+                dt = _dtype.get_default_dtype()
+            np_dt = dt.np_dtype
+        result = dispatch(op, (input,), {"dtype": np_dt})
+        return result if out is None else _finish(result, out)
 
     call.__name__ = name
     call.__qualname__ = name
