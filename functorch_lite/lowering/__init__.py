@@ -8,20 +8,20 @@ first call; ``enable_cache``/``disable_cache`` control the one persistent cache;
 identical blocks as one ``lax.scan``; ``MODES`` documents ``compile(mode=...)``.
 """
 
+from ..transforms._cache import cache_dir as cache_dir
+from ..transforms._cache import disable_cache as disable_cache
+from ..transforms._cache import enable_cache as enable_cache
+from ..transforms._modes import MODES as MODES
+from ..transforms._modes import FastCall as FastCall
+from ..transforms._modes import compiler_options as compiler_options
+from ..transforms._scan_layers import ScanLayers as ScanLayers
+from ..transforms._scan_layers import apply_scan_layers as apply_scan_layers
+from ..transforms._scan_layers import scan_layers as scan_layers
 from ._aot import aot_compile as aot_compile
 from ._bucket import Bucketer as Bucketer
 from ._bucket import bucket as bucket
-from ._cache import cache_dir as cache_dir
-from ._cache import disable_cache as disable_cache
-from ._cache import enable_cache as enable_cache
 from ._explain import ExplainOutput as ExplainOutput
 from ._explain import explain as explain
-from ._modes import MODES as MODES
-from ._modes import FastCall as FastCall
-from ._modes import compiler_options as compiler_options
-from ._scan_layers import ScanLayers as ScanLayers
-from ._scan_layers import apply_scan_layers as apply_scan_layers
-from ._scan_layers import scan_layers as scan_layers
 from ._stages import Compiled as Compiled
 from ._stages import Lowered as Lowered
 from ._trace import Slot as Slot

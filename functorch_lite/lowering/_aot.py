@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._modes import apply_mode
+from ..transforms._modes import apply_mode
 from ._trace import program_of
 
 __all__ = ["aot_compile"]

@@ -352,7 +352,12 @@ class CompiledFunction:
         written_arrays = [t._data for t, w in zip(state, program.written) if w]
         read_arrays = [t._data for t, w in zip(state, program.written) if not w]
         # Trace and compile now, so that missed state and trace errors surface here.
-        program.jitted = jitted.lower(written_arrays, read_arrays, arrays).compile()
+        from ._modes import compiler_options
+
+        options = compiler_options(self.mode) or None  # max-autotune flags on GPU
+        program.jitted = jitted.lower(written_arrays, read_arrays, arrays).compile(
+            options
+        )
         program.jit_fn = jitted
         program.example_args = jax.tree_util.tree_map(
             lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype),
@@ -485,24 +490,44 @@ def _guard_diff(old: Any, new: Any) -> str:
 
 def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None = None,
             backend: str = "xla", mode: str | None = None, options: dict[str, Any] | None = None,
-            disable: bool = False) -> Any:  # fmt: skip  # noqa: A001
+            disable: bool = False, scan_layers: bool = False) -> Any:  # fmt: skip  # noqa: A001
     """``torch.compile``: compile a function (or a Module's forward) into one XLA program.
 
     Usable as ``compile(fn)``, ``@compile`` and ``@compile(fullgraph=True)``. A Module
     returns a module sharing its state whose calls run compiled.
+
+    Args:
+        mode: ``None``/``'default'``; ``'reduce-overhead'`` (pre-bound executable and
+            argument handling per call, ``transforms._modes.FastCall``);
+            ``'max-autotune'`` (XLA autotuning flags where the backend has them; on
+            CPU the same program as default). The table is ``transforms._modes.MODES``.
+        dynamic: accepted; a new batch shape re-traces (one program per shape, cached).
+            For variable-length batches pad with ``lowering.bucket`` instead.
+        scan_layers: run identically shaped blocks of a ``Sequential`` as one ``scan``
+            over stacked weights (compile time flat in depth; ``state_dict`` keys kept).
     """
     if model is None:
         return functools.partial(compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend,
-                                 mode=mode, options=options, disable=disable)  # fmt: skip
+                                 mode=mode, options=options, disable=disable,
+                                 scan_layers=scan_layers)  # fmt: skip
     if disable:
         return model
     from ..nn import Module
+    from . import _cache, _modes
 
+    _modes.settings(mode)  # unknown modes raise here, with the list of valid ones
+    _cache.ensure_default()  # the persistent compilation cache (one documented cache)
     if isinstance(model, Module):
         from ._compiled_module import CompiledModule
 
+        if scan_layers:
+            from ._scan_layers import apply_scan_layers
+
+            model = apply_scan_layers(model)
         return CompiledModule(model, fullgraph=fullgraph, dynamic=dynamic, mode=mode)
-    return CompiledFunction(model, fullgraph=fullgraph, dynamic=dynamic, mode=mode)
+    return _modes.apply_mode(
+        CompiledFunction(model, fullgraph=fullgraph, dynamic=dynamic, mode=mode), mode
+    )
 
 
 def jit(fn: Callable[..., Any] | None = None, *, static_argnums: int | tuple[int, ...] = (),

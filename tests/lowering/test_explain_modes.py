@@ -9,8 +9,8 @@ from _models import MLP, batch, train_step
 
 import functorch_lite as fl
 from functorch_lite import lowering
-from functorch_lite.lowering._modes import FastCall, compiler_options, settings
 from functorch_lite.transforms import CompiledFunction
+from functorch_lite.transforms._modes import FastCall, compiler_options, settings
 
 RTOL, ATOL = 1e-5, 1e-6  # float32, a few steps of the same math
 

@@ -11,7 +11,7 @@ MODULES = [
     "functorch_lite.lowering._trace",
     "functorch_lite.lowering._aot",
     "functorch_lite.lowering._bucket",
-    "functorch_lite.lowering._scan_layers",
+    "functorch_lite.transforms._scan_layers",
     "functorch_lite.export._export",
     "functorch_lite.accelerator._graph",
 ]

@@ -221,3 +221,46 @@ def test_tied_parameters_stay_tied() -> None:
     assert head.weight is emb.weight
     program = next(iter(step.programs.values()))
     assert sum(t is emb.weight for t in program.state) == 1
+
+
+def test_modes_give_the_same_numbers_and_unknown_modes_raise() -> None:
+    results = {}
+    for mode in (None, "reduce-overhead", "max-autotune"):
+        model, opt, crit = _setup()
+        x, y = _data()
+
+        def step(x: Any, y: Any) -> Any:
+            opt.zero_grad()
+            loss = crit(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        f = torch.compile(step, mode=mode)
+        for _ in range(5):
+            f(x, y)
+        results[mode] = _params(model)
+    for mode in ("reduce-overhead", "max-autotune"):
+        for k, v in results[None].items():
+            np.testing.assert_allclose(
+                results[mode][k], v, rtol=RTOL, atol=ATOL, err_msg=k
+            )
+    with pytest.raises(ValueError, match="reduce-overhead"):
+        torch.compile(lambda x: x, mode="fastest")
+
+
+def test_scan_layers_keeps_state_dict_keys_and_outputs() -> None:
+    torch.manual_seed(0)
+    blocks = [
+        torch.nn.Sequential(torch.nn.Linear(8, 8), torch.nn.Tanh()) for _ in range(4)
+    ]
+    model = torch.nn.Sequential(*blocks)
+    x = torch.randn(3, 8)
+    with torch.no_grad():
+        expected = model(x).numpy()
+    keys = list(model.state_dict())
+    compiled = torch.compile(model, scan_layers=True)
+    with torch.no_grad():
+        got = compiled(x).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    assert [k.removeprefix("_orig_mod.") for k in compiled.state_dict()] == keys

@@ -19,7 +19,9 @@ from typing import Any
 
 from .._ops._join import stack
 from ..nn import Module, ModuleList, Sequential
-from ..transforms import checkpoint, functional_call, scan
+from ._checkpoint import checkpoint
+from ._control_flow import scan
+from ._functionalize import functional_call
 
 __all__ = ["ScanLayers", "scan_layers", "apply_scan_layers"]
 

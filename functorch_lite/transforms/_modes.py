@@ -30,7 +30,7 @@ import jax.numpy as jnp
 
 from .._tensor import Tensor
 from ..autograd._grad_mode import state as grad_state
-from ..transforms._compile import CompiledFunction, _Program
+from ._compile import CompiledFunction, _Program
 
 __all__ = [
     "MODES",
