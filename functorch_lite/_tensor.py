@@ -123,10 +123,7 @@ class Tensor:
 
     @property
     def device(self) -> device:
-        data = self._data
-        if isinstance(data, jax.core.Tracer):
-            return device("cpu") if not _has_devices(data) else _device_of(data)
-        return _device_of(data)
+        return _device_of(self._data)  # tracers report 'cpu' (no placement yet)
 
     @property
     def is_cuda(self) -> bool:
@@ -400,10 +397,6 @@ def _wrap_dim(dim: int, ndim: int) -> int:
             f"but got {dim})"
         )
     return dim % n
-
-
-def _has_devices(data: Any) -> bool:
-    return False
 
 
 def _device_of(data: Any) -> device:

@@ -151,14 +151,7 @@ def dispatch(op: Op, args: tuple[Any, ...], static: dict[str, Any]) -> Any:
                 saved = tuple((a, a._version) for a in args if isinstance(a, Tensor))
             else:
                 saved = ()
-            edges = tuple(
-                None
-                if not isinstance(a, Tensor) or not a._requires_grad
-                else (LEAF, a)
-                if a._node is None
-                else (a._node, a._out_idx)
-                for a in args
-            )
+            edges = tuple(edge_of(a) for a in args)
             node = Node(op, static, tuple(arrays), edges, saved, len(outs), float_out)
     if op.view:
         results = [_make_view(args[0], op, static, outs[0])]

@@ -144,8 +144,9 @@ _add_plain = binary("add", jnp.add, saves_inputs=False)
 _sub_plain = binary("sub", jnp.subtract, saves_inputs=False)
 
 
-def _alpha_op(plain: Any, kernel: Op, input: Any, other: Any, alpha: Number,
-              out: Tensor | None) -> Tensor:  # fmt: skip
+def _alpha_op(
+    kernel: Op, input: Any, other: Any, alpha: Number, out: Tensor | None
+) -> Tensor:
     input, other = _to_operand(input), _to_operand(other)
     dt = _dtype.result_type(input, other, alpha)
     return _finish(kernel(input, other, alpha, dtype=dt.np_dtype), out)
@@ -157,7 +158,7 @@ def add(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
     """``torch.add``: ``input + alpha * other`` with broadcasting and promotion."""
     if alpha == 1:
         return _add_plain(input, other, out=out)
-    return _alpha_op(_add_plain, _add_kernel, input, other, alpha, out)
+    return _alpha_op(_add_kernel, input, other, alpha, out)
 
 
 @register(inplace=True, operators=("__sub__",), reflected=("__rsub__",))
@@ -172,7 +173,7 @@ def sub(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
         )
     if alpha == 1:
         return _sub_plain(input, other, out=out)
-    return _alpha_op(_sub_plain, _sub_kernel, input, other, alpha, out)
+    return _alpha_op(_sub_kernel, input, other, alpha, out)
 
 
 subtract = register(sub, method="subtract", inplace="subtract_")

@@ -174,15 +174,6 @@ def _type_word(d: _dtype.dtype) -> str:
     return words[d.name]
 
 
-def _alias(x: Any) -> Any:
-    return x
-
-
-alias = Op(
-    "alias", _alias, saves_inputs=False, view=True, backward_name="AliasBackward0"
-)
-
-
 def shared_detach(self: Tensor) -> Tensor:
     """``detach()``/``.data``: a view sharing the array and version, without history."""
     # Build the identity view directly: recording an op would attach history.

@@ -73,7 +73,7 @@ class _Program:
     """One traced and compiled program for one guard, with its state layout."""
 
     __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
-                 "out_static", "n_written", "donate", "grad_none_out", "jit_fn",
+                 "out_static", "donate", "grad_none_out", "jit_fn",
                  "example_args", "differentiable", "op")  # fmt: skip
 
     def __init__(self) -> None:
@@ -84,7 +84,6 @@ class _Program:
         self.grad_none: list[bool] = []
         self.out_tree: Any = None
         self.out_static: list[Any] = []
-        self.n_written = 0
         self.donate = True
         self.grad_none_out: list[bool] = []
         #: The ``jax.jit`` of the pure function (``.trace``/``.lower`` for inspection).
@@ -287,8 +286,6 @@ class CompiledFunction:
             (tuple(a for i, a in enumerate(args) if i not in static_argnums), kwargs)
         )
         static_args = {i: a for i, a in enumerate(args) if i in static_argnums}
-        n_written = sum(program.written)
-        program.n_written = n_written
         info: dict[str, Any] = {}
 
         def pure(

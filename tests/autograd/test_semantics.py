@@ -198,7 +198,6 @@ def test_compiled_backward_equals_per_op_backward() -> None:
     """The third run of one graph structure uses the compiled sweep: same numbers."""
     rng = np.random.default_rng(0)
     w_np = rng.standard_normal((4, 4)).astype(np.float32)
-    grads = []
     for step in range(3):
         x = functorch_lite.tensor(rng.standard_normal((3, 4)).astype(np.float32))
         w = functorch_lite.tensor(w_np, requires_grad=True)
@@ -212,7 +211,6 @@ def test_compiled_backward_equals_per_op_backward() -> None:
         np.testing.assert_allclose(
             w.grad.numpy(), tw.grad.numpy(), rtol=1e-5, atol=1e-6
         )
-        grads.append(w.grad.numpy())
     from functorch_lite.autograd import _engine
 
     assert _engine._compiled, "a repeated structure should have been compiled"
