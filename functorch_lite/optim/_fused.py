@@ -87,9 +87,11 @@ class RuleOptimizer(Optimizer):
         )
         entry = cache.get(id(group))
         if entry is None or not _same(entry[0], key):
-            values = self._hyper(group)
+            # Held as device arrays: a numpy scalar would be transferred to the
+            # device on every call of the step that reads it (~10 µs each).
+            values = jax.device_put(tuple(self._hyper(group)))
             if entry is None:
-                entry = (key, type(values)(*(Tensor(v) for v in values)))  # type: ignore[arg-type]
+                entry = (key, self._rule.Hyper(*(Tensor(v) for v in values)))
             else:
                 for t, v in zip(entry[1], values):
                     t._rebind(v)
