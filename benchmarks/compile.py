@@ -22,6 +22,7 @@ import textwrap
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _bare import bare_executable  # noqa: E402
 from _timing import best_time, fmt_us  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -133,13 +134,7 @@ def dispatch_section() -> None:
         default(x, y)
         fast(x, y)
     (program,) = default.programs.values()
-    state = {"w": [t._data.copy() for t, w in zip(program.state, program.written) if w]}
-    read = [t._data for t, w in zip(program.state, program.written) if not w]
-    args = [x.jax(), y.jax()]
-
-    def bare():
-        out, state["w"], _ = program.jitted(state["w"], read, args)
-        return out
+    bare = bare_executable(program, [x.jax(), y.jax()])
 
     def sync(out):
         jax.block_until_ready(out)

@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import torch
+from _bare import bare_executable
 from _timing import best_time, fmt_us
 
 import functorch_lite as fl
@@ -95,16 +96,7 @@ def case(sizes: list[int], batch: int, number: int) -> None:
         lambda: step(x, y), number=number, sync=lambda o: o.jax().block_until_ready()
     )
     program = next(iter(step.programs.values()))
-    state = program.state
-    written = [t._data for t, w in zip(state, program.written) if w]
-    read = [t._data for t, w in zip(state, program.written) if not w]
-    args = [x.jax(), y.jax()]
-
-    def bare():
-        nonlocal written
-        out, new_w, _ = program.jitted(written, read, args)
-        written = new_w
-        return out[0]
+    bare = bare_executable(program, [x.jax(), y.jax()])
 
     t_bare = best_time(bare, number=number, sync=lambda o: o.block_until_ready())
 

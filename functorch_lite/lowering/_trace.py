@@ -215,17 +215,33 @@ def trace(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Traced:
     inputs += _slots(arg_ex, _arg_names(args, kwargs, cf.static_argnums), "arg")
     traced = Traced(program, inputs, [], cf)
     out_avals = jax.tree_util.tree_leaves(traced._jax.out_info)
-    n_out = len(out_avals) - len(written_ex)
-    n_grads = sum(1 for none in program.grad_none_out if not none)
-    n_out -= n_grads
-    grad_names = [names.get(id(p), "param") + ".grad"
-                  for p, none in zip(program.grad_slots, program.grad_none_out) if not none]  # fmt: skip
+    # The program returns (written state, separately returned grads, outputs); a
+    # slot's new gradient is either one of those grads or the new value of the old
+    # .grad tensor it replaces (a written state entry). Listed: state, then every
+    # gradient in parameter order, then the function's outputs.
+    written_in = [t for t, w in zip(program.state, program.written) if w]
+    holder = {gid for gid, in_state in zip(program.grad_ids, program.grad_in_state)
+              if in_state}  # fmt: skip
+    n_state = len(written_ex)
     outputs = _slots(
-        out_avals[:n_out], [f"output[{i}]" for i in range(n_out)], "output"
+        [a for t, a in zip(written_in, out_avals) if id(t) not in holder],
+        [n for t, n in zip(written_in, written_names) if id(t) not in holder],
+        "state",
     )
+    grad_avals = iter(out_avals[n_state:])
+    by_id = dict(zip(map(id, written_in), out_avals))
+    grad_slots = []
+    for p, none, gid, in_state in zip(program.grad_slots, program.grad_none_out,
+                                      program.grad_ids, program.grad_in_state):  # fmt: skip
+        if not none:
+            aval = by_id[gid] if in_state else next(grad_avals)
+            grad_slots.append(Slot(names.get(id(p), "param") + ".grad", "grad",
+                                   tuple(aval.shape), str(aval.dtype)))  # fmt: skip
+    outputs += grad_slots
+    n_grads = n_state + len(grad_slots) - len(holder)
+    n_out = len(out_avals) - n_grads
     outputs += _slots(
-        out_avals[n_out : n_out + len(written_ex)], written_names, "state"
+        out_avals[n_grads:], [f"output[{i}]" for i in range(n_out)], "output"
     )
-    outputs += _slots(out_avals[n_out + len(written_ex) :], grad_names, "grad")
     traced.outputs = outputs
     return traced

@@ -49,6 +49,7 @@ RETRACE_WARNING = (
     "and static arguments stable (or use dynamic=True)."
 )
 MAX_STATE_ROUNDS = 64
+_TENSORS_ONLY = "(Tensor, ...)"  # the argument structure of an all-Tensor call
 
 
 def _user_location(tb: Any) -> str:
@@ -74,7 +75,8 @@ class _Program:
 
     __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
                  "out_static", "donate", "grad_none_out", "jit_fn",
-                 "example_args", "differentiable", "op")  # fmt: skip
+                 "example_args", "differentiable", "op", "written_in", "read_in",
+                 "grad_in_state", "grad_plan", "grad_ids", "single")  # fmt: skip
 
     def __init__(self) -> None:
         self.jitted: Any = None
@@ -94,6 +96,83 @@ class _Program:
         #: backward (a compiled forward): calls then record ONE autograd node.
         self.differentiable = False
         self.op: Any = None
+        #: Written state tensors (donated inputs) and read-only state tensors.
+        self.written_in: list[Tensor] = []
+        self.read_in: list[Tensor] = []
+        #: Per grad slot: its new gradient is returned as the new value of the old
+        #: ``.grad`` tensor (a written state input) rather than as a separate output.
+        #: That is the usual step — ``zero_grad()`` drops the old grad, ``backward()``
+        #: makes a new one of the same shape — and it lets XLA write the new gradient
+        #: into the old one's donated buffer (aligned input/output aliasing).
+        self.grad_in_state: list[bool] = []
+        #: ``(param, grad is None)`` for the slots ``run`` must set: those left
+        #: ``None`` and those whose gradient is returned separately, in order.
+        self.grad_plan: list[tuple[Tensor, bool]] = []
+        #: ``id`` of each grad slot's ``.grad`` tensor when traced (``None``: no grad).
+        self.grad_ids: list[int | None] = []
+        #: The output is one Tensor (the usual loss): no pytree rebuild per call.
+        self.single = False
+
+    def finish_layout(self) -> None:
+        """Fill the per-call lists once, after the trace decided what is returned."""
+        pairs = list(zip(self.state, self.written))
+        self.written_in = [t for t, w in pairs if w]
+        self.read_in = [t for t, w in pairs if not w]
+        self.grad_plan = [
+            (p, none)
+            for p, none, in_state in zip(
+                self.grad_slots, self.grad_none_out, self.grad_in_state
+            )
+            if none or not in_state
+        ]
+        self.grad_ids = [
+            None if p._grad is None else id(p._grad) for p in self.grad_slots
+        ]
+        probe = jax.numpy.zeros((), "float32")  # stands in for the output array
+        self.single = self.out_static == [None] and isinstance(
+            jax.tree_util.tree_unflatten(self.out_tree, [probe]), Tensor
+        )
+
+    def run(self, arrays: list[Any]) -> Any:
+        """Call the executable on the state's current arrays and write the results back.
+
+        The caller has checked the guard. Returns the step's output.
+        """
+        written = [t._data for t in self.written_in]
+        if self.donate and len(set(map(id, written))) != len(written):
+            # One array held by two state tensors cannot be donated twice: copy one.
+            seen: set[int] = set()
+            for i, a in enumerate(written):
+                if id(a) in seen:
+                    written[i] = a.copy()
+                seen.add(id(a))
+        new_written, grads, out = self.jitted(
+            written, [t._data for t in self.read_in], arrays
+        )
+        for t, a in zip(self.written_in, new_written):
+            t._data = a
+            t._version += 1
+        if self.grad_plan:
+            gi = iter(grads)
+            for p, none in self.grad_plan:
+                if none:
+                    p._grad = None
+                elif p._grad is None:
+                    p._grad = Tensor(next(gi))
+                else:
+                    p._grad._data = next(gi)
+        if self.single:
+            return Tensor(out[0])
+        ai = iter(out)
+        leaves = [next(ai) if s is None else s for s in self.out_static]
+        result = jax.tree_util.tree_unflatten(self.out_tree, leaves)
+        # Outputs are values: their history ran (and ended) inside the program.
+        for t in jax.tree_util.tree_leaves(
+            result, is_leaf=lambda x: isinstance(x, Tensor)
+        ):
+            if isinstance(t, Tensor):
+                t._requires_grad = False
+        return result
 
 
 class CompiledFunction:
@@ -111,6 +190,10 @@ class CompiledFunction:
         self.programs: dict[Any, _Program] = {}
         self.eager_guards: set[Any] = set()
         self.participants: list[Any] = []
+        #: From the participants, once: what selects a program (a module's training
+        #: flag) and what runs before every call (an optimizer's hyperparameter sync).
+        self.guards: list[Callable[[], Any]] = []
+        self.syncs: list[Callable[[], None]] = []
         self.discovered: Recorder | None = None
         self.traces = 0
         self.last_guard: Any = None
@@ -134,23 +217,36 @@ class CompiledFunction:
                 spec.append(("static", leaf))  # type: ignore[arg-type]
         return arrays, treedef, (tuple(spec), static_args, str(treedef))
 
+    def _arrays_and_key(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[list[Any], Any]:
+        """The argument arrays and the part of the guard they decide.
+
+        The usual call — positional Tensors only — skips the pytree flattening.
+        """
+        if not kwargs and not self.static_argnums:
+            arrays = []
+            for a in args:
+                if type(a) is not Tensor:
+                    break
+                arrays.append(a._data)
+            else:
+                spec = tuple((a.shape, a.dtype) for a in arrays)
+                return arrays, (spec, (), _TENSORS_ONLY)
+        arrays, _, key = self._split_args(args, kwargs)
+        return arrays, key
+
     def _guard(self, arg_key: Any) -> Any:
-        parts = tuple(
-            p._compile_guard()
-            for p in self.participants
-            if hasattr(p, "_compile_guard")
-        )  # noqa: E501
+        parts = tuple(guard() for guard in self.guards)
         return (arg_key, parts, grad_state.enabled)
 
     # ------------------------------------------------------------------ call
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.discovered is None:
             return self._discover(args, kwargs)
-        for p in self.participants:
-            sync = getattr(p, "_compile_sync", None)
-            if sync is not None:
-                sync()
-        arrays, treedef, arg_key = self._split_args(args, kwargs)
+        for sync in self.syncs:
+            sync()
+        arrays, arg_key = self._arrays_and_key(args, kwargs)
         guard = self._guard(arg_key)
         if guard in self.eager_guards:
             return self.fn(*args, **kwargs)
@@ -173,11 +269,9 @@ class CompiledFunction:
         """
         if self.discovered is None:
             raise RuntimeError("program_for: call the compiled function once first")
-        for p in self.participants:
-            sync = getattr(p, "_compile_sync", None)
-            if sync is not None:
-                sync()
-        arrays, _, arg_key = self._split_args(args, kwargs)
+        for sync in self.syncs:
+            sync()
+        arrays, arg_key = self._arrays_and_key(args, kwargs)
         guard = self._guard(arg_key)
         if guard in self.eager_guards:
             return None
@@ -200,13 +294,17 @@ class CompiledFunction:
                 rec.written.pop(id(root), None)
         self.discovered = rec
         self.participants = list(rec.participants.values())
+        self.guards = [p._compile_guard for p in self.participants
+                       if hasattr(p, "_compile_guard")]  # fmt: skip
+        self.syncs = [p._compile_sync for p in self.participants
+                      if hasattr(p, "_compile_sync")]  # fmt: skip
         return out
 
     def _slots_match(self, program: _Program) -> bool:
-        ids = {id(t) for t in program.state}
-        for p, was_none in zip(program.grad_slots, program.grad_none):
+        """Each ``.grad`` slot holds what it held when the program was traced."""
+        for p, gid in zip(program.grad_slots, program.grad_ids):
             g = p._grad
-            if (g is None) != was_none or (g is not None and id(g) not in ids):
+            if (None if g is None else id(g)) != gid:
                 return False
         return True
 
@@ -240,7 +338,8 @@ class CompiledFunction:
                     slots[id(t)] = t
                 for t in missed.tensors:
                     tensors[id(t)] = t
-                    written.add(id(t))  # conservatively an output too
+                    if id(t) in missed.written:
+                        written.add(id(t))
                 continue
             except Exception as e:
                 if not _is_trace_error(e):
@@ -296,8 +395,9 @@ class CompiledFunction:
                 for t in state
             ]
             saved_grads = [p._grad for p in slots]
+            inputs = list(written_arrays) + list(read_arrays)
             try:
-                for t, a in zip(state, list(written_arrays) + list(read_arrays)):
+                for t, a in zip(state, inputs):
                     t._data = a
                 # Start the recorder before the argument Tensors are rebuilt, so they
                 # count as new, not as state.
@@ -325,11 +425,35 @@ class CompiledFunction:
                 out_arrays = [
                     x for x in out_leaves if isinstance(x, (jax.Array, jax.core.Tracer))
                 ]
-                new_written = [t._data for t, w in zip(state, program.written) if w]
                 grads_now = [p._grad for p in slots]
+                # Slot i's old .grad, left unchanged and replaced by a new gradient,
+                # takes that gradient as its new value (see _Program.grad_in_state).
+                old_slot = {
+                    id(g): i for i, g in enumerate(saved_grads) if g is not None
+                }
+                new_written = []
+                in_state: set[int] = set()
+                for t, a, w in zip(state, inputs, program.written):
+                    if not w:
+                        continue
+                    i = old_slot.get(id(t), -1)
+                    new = grads_now[i] if i >= 0 else None
+                    if new is not None and new is not t and t._data is a:
+                        new_written.append(new._data)
+                        in_state.add(i)
+                    else:
+                        new_written.append(t._data)
                 info["grad_none_out"] = [g is None for g in grads_now]
-                grad_arrays = [g._data for g in grads_now if g is not None]
-                return out_arrays, new_written, grad_arrays
+                info["grad_in_state"] = [i in in_state for i in range(len(slots))]
+                grad_arrays = [
+                    g._data
+                    for i, g in enumerate(grads_now)
+                    if g is not None and i not in in_state
+                ]
+                # State first: JAX pairs donated inputs with outputs of the same
+                # shape in order, so input i aliases output i and XLA needs no
+                # copies to update in place.
+                return new_written, grad_arrays, out_arrays
             finally:
                 if "recorder" in locals():
                     recorder.restore_missed()
@@ -344,17 +468,22 @@ class CompiledFunction:
                 for p, g in zip(slots, saved_grads):
                     p._grad = g
 
+        from ._modes import compiler_options
+
         donate = (0,) if self.donate_state else ()
-        jitted = jax.jit(pure, donate_argnums=donate)
+        options = compiler_options(self.mode) or None  # max-autotune flags on GPU
+        # keep_unused: a donated input the program does not read (an old .grad)
+        # still reaches XLA, which reuses its buffer for an output of its shape.
+        jitted = jax.jit(pure, donate_argnums=donate, keep_unused=True,
+                         compiler_options=options)  # fmt: skip
         written_arrays = [t._data for t, w in zip(state, program.written) if w]
         read_arrays = [t._data for t, w in zip(state, program.written) if not w]
         # Trace and compile now, so that missed state and trace errors surface here.
-        from ._modes import compiler_options
-
-        options = compiler_options(self.mode) or None  # max-autotune flags on GPU
-        program.jitted = jitted.lower(written_arrays, read_arrays, arrays).compile(
-            options
-        )
+        # Calls then go through the ``jax.jit`` object, which reuses this trace and
+        # executable and takes JAX's C++ dispatch path (~30 µs cheaper per call than
+        # calling the ``Compiled`` stage object, whose arguments are checked in Python).
+        jitted.lower(written_arrays, read_arrays, arrays).compile()
+        program.jitted = jitted
         program.jit_fn = jitted
         program.example_args = jax.tree_util.tree_map(
             lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype),
@@ -369,51 +498,11 @@ class CompiledFunction:
             and not slots
             and any(t._requires_grad for t in state)
         )
+        program.grad_in_state = info["grad_in_state"]
+        program.finish_layout()
 
     def _run(self, program: _Program, arrays: list[Any]) -> Any:
-        state = program.state
-        written_arrays: list[Any] = []
-        read_arrays: list[Any] = []
-        for t, w in zip(state, program.written):
-            (written_arrays if w else read_arrays).append(t._data)
-        if program.donate and len({id(a) for a in written_arrays}) != len(
-            written_arrays
-        ):
-            # One array held by two state tensors cannot be donated twice: copy one.
-            seen: set[int] = set()
-            for i, a in enumerate(written_arrays):
-                if id(a) in seen:
-                    written_arrays[i] = a.copy()
-                seen.add(id(a))
-        out_arrays, new_written, grad_arrays = program.jitted(
-            written_arrays, read_arrays, arrays
-        )
-        k = 0
-        for t, w in zip(state, program.written):
-            if w:
-                t._data = new_written[k]
-                t._version += 1
-                k += 1
-        gi = iter(grad_arrays)
-        for p, none in zip(program.grad_slots, program.grad_none_out):  # type: ignore[attr-defined]
-            if none:
-                p._grad = None
-                continue
-            g = next(gi)
-            if p._grad is None:
-                p._grad = Tensor(g)
-            elif p._grad._data is not g:
-                p._grad._data = g
-        ai = iter(out_arrays)
-        leaves = [next(ai) if s is None else s for s in program.out_static]
-        out = jax.tree_util.tree_unflatten(program.out_tree, leaves)
-        # Outputs are values: their history ran (and ended) inside the program.
-        for t in jax.tree_util.tree_leaves(
-            out, is_leaf=lambda x: isinstance(x, Tensor)
-        ):
-            if isinstance(t, Tensor):
-                t._requires_grad = False
-        return out
+        return program.run(arrays)
 
     def _run_differentiable(self, program: _Program, args: tuple[Any, ...],
                             kwargs: dict[str, Any]) -> Any:  # fmt: skip
@@ -440,7 +529,7 @@ class CompiledFunction:
             jit_fn = program.jit_fn
 
             def whole(*flat: Any) -> Any:
-                outs, new_w, grads = jit_fn(
+                new_w, grads, outs = jit_fn(
                     list(flat[:n_w]),
                     list(flat[n_w : n_w + n_r]),
                     list(flat[n_w + n_r :]),

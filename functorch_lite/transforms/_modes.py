@@ -26,7 +26,6 @@ import dataclasses
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 
 from .._tensor import Tensor
 from ..autograd._grad_mode import state as grad_state
@@ -106,25 +105,13 @@ class FastCall:
         self.program = program
         # A compiled forward whose outputs need a grad_fn goes through the autograd
         # recording path of CompiledFunction; the fast path returns plain values.
-        self.fast = not (
-            getattr(program, "differentiable", False) and grad_state.enabled
-        )
-        self.written = [t for t, w in zip(program.state, program.written) if w]
-        self.read = [t for t, w in zip(program.state, program.written) if not w]
+        self.fast = not (program.differentiable and grad_state.enabled)
         self.signature = [(a._data.shape, a._data.dtype) for a in args]
-        self.modules = [p for p in cf.participants if hasattr(p, "_compile_guard")]
-        self.flags = [p._compile_guard() for p in self.modules]
+        self.guards = cf.guards
+        self.flags = [guard() for guard in self.guards]
         self.grad_enabled = grad_state.enabled
-        self.syncs = [
-            p._compile_sync for p in cf.participants if hasattr(p, "_compile_sync")
-        ]
-        state_ids = {id(t) for t in program.state}
-        self.slots = [(p, p._grad if id(p._grad) in state_ids else None, none)
-                      for p, none in zip(program.grad_slots, program.grad_none)]  # fmt: skip
-        # A step returning one Tensor (the loss) skips the pytree rebuild.
-        blank = [jnp.zeros((), jnp.float32)] * len(program.out_static)
-        probe = jax.tree_util.tree_unflatten(program.out_tree, blank)
-        self.single = isinstance(probe, Tensor) and program.out_static == [None]
+        self.syncs = cf.syncs
+        self.slots = list(zip(program.grad_slots, program.grad_ids))
 
     def _matches(self, args: tuple[Any, ...]) -> bool:
         if len(args) != len(self.signature) or grad_state.enabled != self.grad_enabled:
@@ -136,12 +123,12 @@ class FastCall:
                 or a._data.dtype != dtype
             ):
                 return False
-        for m, flag in zip(self.modules, self.flags):
-            if m._compile_guard() != flag:
+        for guard, flag in zip(self.guards, self.flags):
+            if guard() != flag:
                 return False
-        for p, grad, none in self.slots:
+        for p, gid in self.slots:
             g = p._grad
-            if (g is None) != none or (g is not None and g is not grad):
+            if (None if g is None else id(g)) != gid:
                 return False
         return True
 
@@ -155,35 +142,7 @@ class FastCall:
             return cf(*args, **kwargs)
         for sync in self.syncs:
             sync()
-        program = self.program
-        written = [t._data for t in self.written]
-        out, new_written, grads = program.jitted(
-            written, [t._data for t in self.read], [a._data for a in args]
-        )
-        for t, a in zip(self.written, new_written):
-            t._data = a
-            t._version += 1
-        if grads:
-            gi = iter(grads)
-            for (p, _, _), none in zip(self.slots, program.grad_none_out):
-                if none:
-                    p._grad = None
-                elif p._grad is None:
-                    p._grad = Tensor(next(gi))
-                else:
-                    p._grad._data = next(gi)
-        if self.single:
-            return Tensor(out[0])
-        ai = iter(out)
-        leaves = [next(ai) if s is None else s for s in program.out_static]
-        result = jax.tree_util.tree_unflatten(program.out_tree, leaves)
-        # Outputs are values: their history ran (and ended) inside the program.
-        for t in jax.tree_util.tree_leaves(
-            result, is_leaf=lambda x: isinstance(x, Tensor)
-        ):
-            if isinstance(t, Tensor):
-                t._requires_grad = False
-        return result
+        return self.program.run([a._data for a in args])
 
     def _slow(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         cf = self._compiled

@@ -22,10 +22,13 @@ from .._tensor import StateObserver, Tensor, ViewTensor
 class MissedState(Exception):
     """Pre-existing tensors were touched during a trace without being state inputs."""
 
-    def __init__(self, tensors: list[Tensor], grad_slots: list[Tensor]) -> None:
+    def __init__(self, tensors: list[Tensor], grad_slots: list[Tensor],
+                 written: set[int]) -> None:  # fmt: skip
         super().__init__("state discovered during tracing")
         self.tensors = tensors
         self.grad_slots = grad_slots
+        #: ids of the missed tensors the trace wrote (the others are read-only inputs).
+        self.written = written
 
 
 def _root(t: Tensor) -> Tensor:
@@ -46,6 +49,7 @@ class Recorder(StateObserver):
         self.grad_slots: dict[int, Tensor] = {}
         self.participants: dict[int, Any] = {}
         self.missed: dict[int, Tensor] = {}
+        self.missed_written: set[int] = set()
         self.missed_slots: dict[int, Tensor] = {}
         self._snapshots: list[tuple[Any, ...]] = []
         self._grad_snapshots: list[tuple[Tensor, Any]] = []
@@ -67,7 +71,9 @@ class Recorder(StateObserver):
         """Raise ``MissedState`` listing every state input the trace lacked."""
         if self.missed or self.missed_slots:
             raise MissedState(
-                list(self.missed.values()), list(self.missed_slots.values())
+                list(self.missed.values()),
+                list(self.missed_slots.values()),
+                self.missed_written,
             )
 
     def _touch(self, t: Tensor, write: bool) -> None:
@@ -82,6 +88,8 @@ class Recorder(StateObserver):
                 self._snapshots.append(
                     (t, t._data, t._node, t._out_idx, t._requires_grad, t._version)
                 )  # noqa: E501
+            if write:
+                self.missed_written.add(id(t))
             return
         self.tensors[id(t)] = t
         if write:

@@ -86,7 +86,7 @@ def test_lowered_and_compiled_stages_match_the_running_program():
     (program,) = step.programs.values()
     written = [t._data.copy() for t, w in zip(program.state, program.written) if w]
     read = [t._data for t, w in zip(program.state, program.written) if not w]
-    out, _, _ = compiled(written, read, [x.jax(), y.jax()])
+    _, _, out = compiled(written, read, [x.jax(), y.jax()])  # state, grads, outputs
     expected = step(x, y)
     np.testing.assert_allclose(
         np.asarray(out[0]), expected.numpy(), rtol=RTOL, atol=ATOL

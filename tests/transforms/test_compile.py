@@ -264,3 +264,41 @@ def test_scan_layers_keeps_state_dict_keys_and_outputs() -> None:
         got = compiled(x).numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
     assert [k.removeprefix("_orig_mod.") for k in compiled.state_dict()] == keys
+
+
+@pytest.mark.parametrize("mode", [None, "reduce-overhead"])
+@pytest.mark.parametrize("zero_grad", ["none", "zeros", "accumulate"])
+def test_grad_slots_match_eager_and_hyperparameters_are_read_only(
+    zero_grad: str, mode: str | None
+) -> None:
+    def run(compiled: bool) -> tuple[Any, Any, Any]:
+        model, opt, crit = _setup()
+        x, y = _data()
+
+        def step(x: Any, y: Any) -> Any:
+            if zero_grad != "accumulate":
+                opt.zero_grad(set_to_none=zero_grad == "none")
+            loss = crit(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        fn = torch.compile(step, mode=mode) if compiled else step
+        for _ in range(5):
+            fn(x, y)
+        return model, opt, fn
+
+    eager, _, _ = run(False)
+    comp, opt, fn = run(True)
+    for pe, pc in zip(eager.parameters(), comp.parameters()):
+        np.testing.assert_allclose(pc.detach().numpy(), pe.detach().numpy(),
+                                   rtol=RTOL, atol=ATOL)  # fmt: skip
+        np.testing.assert_allclose(pc.grad.numpy(), pe.grad.numpy(), rtol=RTOL, atol=ATOL)
+    cf = getattr(fn, "_compiled", fn)
+    program = list(cf.programs.values())[-1]
+    # lr, betas, eps, weight_decay are inputs the step reads, never outputs.
+    hyper = {id(t) for t in opt._hyper_cache[id(opt.param_groups[0])][1]}
+    assert hyper <= {id(t) for t in program.read_in}
+    # zero_grad(set_to_none=True) + backward: each new gradient is written into the
+    # dropped old .grad's buffer (returned as that tensor's new value).
+    assert all(program.grad_in_state) == (zero_grad == "none")
