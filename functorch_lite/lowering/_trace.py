@@ -234,7 +234,7 @@ def trace(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Traced:
     for p, none, gid, in_state in zip(program.grad_slots, program.grad_none_out,
                                       program.grad_ids, program.grad_in_state):  # fmt: skip
         if not none:
-            aval = by_id[gid] if in_state else next(grad_avals)
+            aval = by_id[gid] if in_state and gid is not None else next(grad_avals)
             grad_slots.append(Slot(names.get(id(p), "param") + ".grad", "grad",
                                    tuple(aval.shape), str(aval.dtype)))  # fmt: skip
     outputs += grad_slots
