@@ -78,17 +78,18 @@ class Adagrad(RuleOptimizer):
         }
         super().__init__(params, defaults)
         for group in self.param_groups:
-            for p in group["params"]:
-                self._init_state(p, self._init_options(group))
+            self._init_states(group, group["params"], {})
 
     def _init_options(self, group: dict[str, Any]) -> dict[str, Any]:
         return {"initial_accumulator_value": group["initial_accumulator_value"]}
 
-    def _init_state(self, p: Tensor, static: dict[str, Any]) -> dict[str, Tensor]:
-        # State made lazily (a param added later by add_param_group) needs the
-        # accumulator's start value, which is not a flag of the update itself.
-        group = next(g for g in self.param_groups if any(q is p for q in g["params"]))
-        return super()._init_state(p, {**static, **self._init_options(group)})
+    def _init_states(
+        self, group: dict[str, Any], params: list[Tensor], static: dict[str, Any]
+    ) -> None:
+        # PyTorch makes Adagrad's state in __init__; a param added later (by
+        # add_param_group) gets it lazily, and the accumulator's start value is an
+        # option of the group, not a flag of the update itself.
+        super()._init_states(group, params, {**static, **self._init_options(group)})
 
     def _hyper(self, group: dict[str, Any]) -> _adagrad.AdagradHyper:
         return _adagrad.AdagradHyper(

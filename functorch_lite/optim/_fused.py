@@ -13,6 +13,7 @@ JAX tracers (inside ``jit``/``compile``), where the jitted rule is simply inline
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -130,36 +131,68 @@ class RuleOptimizer(Optimizer):
             hook(self, (closure,), {})
         return loss
 
-    def _init_state(self, p: Tensor, static: dict[str, Any]) -> dict[str, Tensor]:
-        """Create ``p``'s state from the rule's ``init`` (PyTorch's ``_init_group``)."""
-        fresh = self._rule.init([p.jax()], **static)
-        st = {f: Tensor(v[0]) for f, v in zip(fresh._fields, fresh) if v[0] is not None}
-        if st:
-            self.state[p] = st
-        return st
+    def _init_states(
+        self, group: dict[str, Any], params: list[Tensor], static: dict[str, Any]
+    ) -> None:
+        """Create the state of ``params`` from the rule's ``init`` (``_init_group``).
+
+        The ``SHARED`` fields (the step count) start as one array for all of them: the
+        parameters then advance together, and ``step`` computes them once.
+        """
+        fresh = self._rule.init([p.jax() for p in params], **static)
+        fresh = fresh._replace(
+            **{f: [getattr(fresh, f)[0]] * len(params) for f in self._rule.SHARED}
+        )
+        for i, p in enumerate(params):
+            st = {
+                f: Tensor(v[i])
+                for f, v in zip(fresh._fields, fresh)
+                if v[i] is not None
+            }
+            if st:
+                self.state[p] = st
 
     def _step_group(self, group: dict[str, Any]) -> None:
         # Parameters without a gradient are skipped and get no state, as in PyTorch.
         params = [p for p in group["params"] if p.grad is not None]
         if not params:
             return
+        rule = self._rule
         static = self._static(group)
-        fields = self._rule.State._fields
-        states = [self.state.get(p) or self._init_state(p, static) for p in params]
-        state = self._rule.State(
-            *([st[f].jax() if f in st else None for st in states] for f in fields)
+        fresh = [p for p in params if not self.state.get(p)]
+        if fresh:
+            self._init_states(group, fresh, static)
+        states = [self.state.get(p) or {} for p in params]
+        shared, own = _split_fields(rule)
+        # Every input list is built before the sole-holder check below, so an array
+        # passed twice (a grad that is its param's own array) is seen as shared.
+        grads = [p.grad.jax() for p in params]  # type: ignore[union-attr]
+        param_arrays = [p.jax() for p in params]
+        own_in = tuple([st[f].jax() if f in st else None for st in states] for f in own)
+        shared_in, index = _dedupe(
+            [[st[f].jax() for st in states] for f in shared], len(params)
         )
-        update = compiled_update(self._rule.update, **static)
-        new_params, new_state = update(
-            [p.grad.jax() for p in params],  # type: ignore[union-attr]
-            state,
-            [p.jax() for p in params],
+        # Donate a buffer only when its Tensor is its sole holder: eager, not while
+        # compile's recorder may snapshot the old arrays, and not on tracers.
+        eager = _core_tensor.observer is None and not isinstance(
+            param_arrays[0], jax.core.Tracer
+        )
+        donate = (
+            eager and _sole_holder(param_arrays),
+            eager and all(_sole_holder(col) for col in own_in),
+        )
+        program = compiled_update(rule, index=index, donate=donate, **static)
+        new_params, new_shared, new_own = program(
+            grads,
             self._hyper_state(group),
+            shared_in,
+            param_arrays,
+            own_in,
         )
-        for i, (p, st) in enumerate(zip(params, states, strict=True)):
-            p._rebind(new_params[i])
-            for f, values in zip(fields, new_state, strict=True):
-                value = values[i]
+        for p, value in zip(params, new_params, strict=True):
+            p._rebind(value)
+        for f, values in zip(own, new_own, strict=True):
+            for p, st, value in zip(params, states, values, strict=True):
                 if value is None:
                     continue
                 if f in st:
@@ -167,6 +200,9 @@ class RuleOptimizer(Optimizer):
                 else:
                     st[f] = Tensor(value)
                     self.state[p] = st
+        for f, values in zip(shared, new_shared, strict=True):
+            for i, st in enumerate(states):
+                st[f]._rebind(values[i if index is None else index[i]])
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -182,3 +218,59 @@ def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
         elif va != vb:
             return False
     return True
+
+
+def _split_fields(rule: ModuleType) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The rule's ``SHARED`` state fields and the others, in ``State`` order."""
+    shared = tuple(rule.SHARED)
+    return shared, tuple(f for f in rule.State._fields if f not in shared)
+
+
+def _dedupe(
+    columns: list[list[Any]], n: int
+) -> tuple[tuple[list[Any], ...], tuple[int, ...] | None]:
+    """Collapse parameters whose shared-state entries are the same arrays.
+
+    Returns the distinct entries per column and, per parameter, the position of its
+    entry (``None`` when all are distinct). Sharing is by identity, never by value:
+    arrays are immutable, so the same array means the same value.
+    """
+    if not columns:
+        return (), None
+    keys = (
+        [id(a) for a in columns[0]]
+        if len(columns) == 1
+        else [tuple(map(id, row)) for row in zip(*columns)]
+    )
+    slots: dict[Any, int] = {}
+    index = [slots.setdefault(k, len(slots)) for k in keys]
+    if len(slots) == n:
+        return tuple(columns), None
+    firsts = [index.index(j) for j in range(len(slots))]
+    return tuple([col[i] for i in firsts] for col in columns), tuple(index)
+
+
+def _max_refcount(arrays: list[Any]) -> int:
+    return max((sys.getrefcount(a) for a in arrays if a is not None), default=0)
+
+
+def _sole_holder(arrays: list[Any]) -> bool:
+    """No one but its Tensor (and ``arrays``) holds any of these arrays.
+
+    A donated ``jax.Array`` is deleted. Whoever else still held it — another Tensor
+    sharing it (``load_state_dict`` of live Tensors), a saved value of a live autograd
+    graph, a detached alias's cached array, a numpy view, a user's ``p.jax()`` —
+    would then read "Array has been deleted" where PyTorch reads the updated or the
+    old value. The Python reference count tells: such arrays are not donated (the
+    step allocates fresh buffers instead, as without donation).
+    """
+    return _max_refcount(arrays) <= _SOLE_REFS
+
+
+def _calibrate() -> int:
+    """References to an array held by one Tensor, seen from ``_max_refcount``."""
+    holder = [object()]  # stands for the Tensor
+    return _max_refcount([holder[0]])
+
+
+_SOLE_REFS = _calibrate()

@@ -36,6 +36,8 @@ class AdagradHyper(NamedTuple):
 # The names the optimizer shell looks up (``optim._fused.RuleOptimizer``).
 State = AdagradState
 Hyper = AdagradHyper
+# State fields that depend only on themselves and the hyperparameters (see _common).
+SHARED: tuple[str, ...] = ("step",)
 
 
 def init(

@@ -42,6 +42,8 @@ class AdamHyper(NamedTuple):
 # The names the optimizer shell looks up (``optim._fused.RuleOptimizer``).
 State = AdamState
 Hyper = AdamHyper
+# State fields that depend only on themselves and the hyperparameters (see _common).
+SHARED: tuple[str, ...] = ("step",)
 
 
 def init(params: list[Array], *, amsgrad: bool = False, **_: object) -> AdamState:

@@ -37,6 +37,8 @@ class AdamaxHyper(NamedTuple):
 # The names the optimizer shell looks up (``optim._fused.RuleOptimizer``).
 State = AdamaxState
 Hyper = AdamaxHyper
+# State fields that depend only on themselves and the hyperparameters (see _common).
+SHARED: tuple[str, ...] = ("step",)
 
 
 def init(params: list[Array], **_: object) -> AdamaxState:

@@ -11,6 +11,13 @@ may be ``None`` for state PyTorch creates lazily, e.g. SGD's first momentum buff
 ``hyper`` is a ``NamedTuple`` of 0-d arrays: everything a scheduler may change is an
 argument of the compiled program, never a constant baked into it.
 
+``SHARED`` names the state fields whose new value depends only on their own values
+and the hyperparameters and which start equal for every parameter: the step count
+(and NAdam's ``mu_product``). The shell lets the parameters of a group that advance
+together hold one array there, so that scalar math runs once per group instead of
+once per parameter (each would be a separate tiny XLA kernel); the per-parameter
+Tensors in ``optimizer.state`` stay distinct.
+
 Precision follows PyTorch's single-tensor path exactly: PyTorch computes the scalar
 coefficients (bias corrections, step sizes) in Python doubles and only rounds them to
 the parameter dtype when they meet a tensor. So hyperparameters arrive as float64
@@ -26,7 +33,7 @@ each parameter per step); a scheduler turning decay on costs one extra compile.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import jax
@@ -39,21 +46,64 @@ __all__ = ["Array", "c", "compiled_update", "lerp", "scalar"]
 
 
 @functools.cache
-def _compiled(update: Callable[..., Any], static: tuple[tuple[str, Any], ...]) -> Any:
-    # No buffer donation: arrays are immutable and freely shared in this codebase
-    # (`copy.deepcopy(opt.state_dict())`, `t.detach()` and the autograd tape alias
-    # them), so donating the state would delete arrays that other Tensors still hold.
-    return jax.jit(functools.partial(update, **dict(static)))
+def _compiled(
+    rule: ModuleType,
+    static: tuple[tuple[str, Any], ...],
+    index: tuple[int, ...] | None,
+    donate: tuple[bool, bool],
+) -> Any:
+    shared = tuple(rule.SHARED)
+    own = tuple(f for f in rule.State._fields if f not in shared)
+    # Where each distinct shared entry first occurs: its value after the update.
+    firsts = None if index is None else [index.index(j) for j in range(max(index) + 1)]
+
+    def step(grads, hyper, shared_state, params, own_state):  # type: ignore[no-untyped-def]
+        if index is not None:
+            shared_state = tuple([col[j] for j in index] for col in shared_state)
+        state = rule.State(
+            **dict(zip(shared, shared_state)), **dict(zip(own, own_state))
+        )
+        new_params, new = rule.update(grads, state, params, hyper, **dict(static))
+        new_shared = tuple(getattr(new, f) for f in shared)
+        if firsts is not None:
+            new_shared = tuple([col[i] for i in firsts] for col in new_shared)
+        return new_params, new_shared, tuple(getattr(new, f) for f in own)
+
+    # Donated buffers become the outputs of the same shape (XLA updates in place,
+    # no fresh allocation); the shell donates only arrays nothing else holds.
+    argnums = tuple(n for n, d in zip((3, 4), donate, strict=True) if d)
+    return jax.jit(step, donate_argnums=argnums)
 
 
-def compiled_update(update: Callable[..., Any], **static: Any) -> Any:
-    """Return the jitted ``update`` with its structural flags bound, cached.
+def compiled_update(
+    rule: ModuleType,
+    *,
+    index: tuple[int, ...] | None = None,
+    donate: tuple[bool, bool] = (False, False),
+    **static: Any,
+) -> Any:
+    """Return the jitted step of ``rule`` with its structural flags bound, cached.
 
-    One compiled program per (rule, static flags, pytree structure and shapes): the
-    hyperparameters are array arguments, so a scheduler changing ``lr`` never
-    recompiles. Under an outer trace (``jit``/``compile``) the call is simply inlined.
+    The program is ``(grads, hyper, shared_state, params, own_state) -> (new_params,
+    new_shared, new_own)``: the state split into the rule's ``SHARED`` fields and
+    the others (``own``), each a tuple of per-field lists in ``State`` order.
+
+    Args:
+        rule: a rule module (``init``/``update``/``State``/``Hyper``/``SHARED``).
+        index: for each parameter, which entry of the shared lists it uses, when
+            several parameters share one (``None``: one entry per parameter).
+            ``SHARED`` fields (the step count) depend only on themselves and the
+            hyperparameters, so parameters holding the same arrays there share one
+            computation and one result, instead of one small kernel each.
+        donate: donate ``(params, own_state)`` buffers to XLA.
+        static: the rule's structural flags.
+
+    One compiled program per (rule, flags, sharing, donation, pytree structure and
+    shapes): the hyperparameters are array arguments, so a scheduler changing
+    ``lr`` never recompiles. Under an outer trace (``jit``/``compile``) the call is
+    simply inlined.
     """
-    return _compiled(update, tuple(sorted(static.items())))
+    return _compiled(rule, tuple(sorted(static.items())), index, donate)
 
 
 def lerp(start: Array, end: Array, weight: Array) -> Array:

@@ -47,6 +47,8 @@ class NAdamHyper(NamedTuple):
 # The names the optimizer shell looks up (``optim._fused.RuleOptimizer``).
 State = NAdamState
 Hyper = NAdamHyper
+# State fields that depend only on themselves and the hyperparameters (see _common).
+SHARED: tuple[str, ...] = ("step", "mu_product")
 
 
 def init(params: list[Array], **_: object) -> NAdamState:

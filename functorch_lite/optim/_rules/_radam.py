@@ -44,6 +44,8 @@ class RAdamHyper(NamedTuple):
 # The names the optimizer shell looks up (``optim._fused.RuleOptimizer``).
 State = RAdamState
 Hyper = RAdamHyper
+# State fields that depend only on themselves and the hyperparameters (see _common).
+SHARED: tuple[str, ...] = ("step",)
 
 
 def init(params: list[Array], **_: object) -> RAdamState:

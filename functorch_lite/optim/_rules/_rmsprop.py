@@ -42,6 +42,8 @@ class RMSpropHyper(NamedTuple):
 # The names the optimizer shell looks up (``optim._fused.RuleOptimizer``).
 State = RMSpropState
 Hyper = RMSpropHyper
+# State fields that depend only on themselves and the hyperparameters (see _common).
+SHARED: tuple[str, ...] = ("step",)
 
 
 def init(

@@ -35,6 +35,8 @@ class SGDHyper(NamedTuple):
 # The names the optimizer shell looks up (``optim._fused.RuleOptimizer``).
 State = SGDState
 Hyper = SGDHyper
+# State fields that depend only on themselves and the hyperparameters (see _common).
+SHARED: tuple[str, ...] = ()
 
 
 def init(params: list[Array], **_: object) -> SGDState:
