@@ -9,6 +9,7 @@ code is traced into the caller's program — there is no second implementation.
 from __future__ import annotations
 
 import inspect
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -55,6 +56,7 @@ class Op:
         "n_out",
         "saves_inputs",
         "view",
+        "jit",
     )
 
     def __init__(
@@ -76,6 +78,7 @@ class Op:
             if p.kind is inspect.Parameter.KEYWORD_ONLY
         ]
         self.jitted = jax.jit(fn, static_argnames=static) if jit else fn
+        self.jit = jit
         self.backward_name = backward_name or f"{_camel(name)}Backward0"
         self.n_out = n_out
         self.saves_inputs = saves_inputs
@@ -108,15 +111,12 @@ _INEXACT = frozenset(
 )
 
 
-def _inexact(x: Any) -> bool:
-    return x.dtype in _INEXACT
-
-
 def dispatch(op: Op, args: tuple[Any, ...], static: dict[str, Any]) -> Any:
     """Run ``op`` on Tensors/arrays/scalars, record it for autograd, wrap the result."""
     arrays = []
     tracing = False
     needs_grad = False
+    scalars = False
     grad_on = _grad_state.enabled
     obs = _tensor.observer
     for a in args:
@@ -126,33 +126,30 @@ def dispatch(op: Op, args: tuple[Any, ...], static: dict[str, Any]) -> Any:
             d = a._data
             if grad_on and a._requires_grad:
                 needs_grad = True
+        elif type(a) in _SCALAR_TYPES:
+            scalars = True
+            arrays.append(a)
+            continue
         else:
             d = a
         if isinstance(d, Tracer):
             tracing = True
         arrays.append(d)
-    out = (op.fn if tracing else op.jitted)(*arrays, **static)
-    outs = tuple(out) if op.n_out != 1 else (out,)
-    node = None
-    float_out: tuple[bool, ...] = ()
-    if needs_grad:
-        float_out = tuple(_inexact(o) for o in outs)
-        if any(float_out):
-            if op.saves_inputs == "partners":
-                # Bilinear ops (mul): an input is needed only for its partners' grads.
-                diff = [isinstance(a, Tensor) and a._requires_grad for a in args]
-                saved = tuple(
-                    (a, a._version)
-                    for i, a in enumerate(args)
-                    if isinstance(a, Tensor)
-                    and any(d for j, d in enumerate(diff) if j != i)
-                )
-            elif op.saves_inputs:
-                saved = tuple((a, a._version) for a in args if isinstance(a, Tensor))
-            else:
-                saved = ()
-            edges = tuple(edge_of(a) for a in args)
-            node = Node(op, static, tuple(arrays), edges, saved, len(outs), float_out)
+    if tracing:
+        out = op.fn(*arrays, **static)
+    else:
+        if scalars and op.jit:
+            arrays = [_operand(d) if type(d) in _SCALAR_TYPES else d for d in arrays]
+        out = op.jitted(*arrays, **static)
+    if op.n_out == 1 and not op.view:  # the common case, kept short
+        result = Tensor(out)
+        if needs_grad and out.dtype in _INEXACT:
+            result._requires_grad = True
+            result._node = _record(op, static, args, arrays, _FLOAT)
+        return result
+    outs = (out,) if op.n_out == 1 else tuple(out)
+    float_out = tuple(o.dtype in _INEXACT for o in outs) if needs_grad else ()
+    node = _record(op, static, args, arrays, float_out) if True in float_out else None
     if op.view:
         results = [_make_view(args[0], op, static, outs[0])]
     else:
@@ -164,6 +161,71 @@ def dispatch(op: Op, args: tuple[Any, ...], static: dict[str, Any]) -> Any:
                 t._node = node
                 t._out_idx = i
     return tuple(results) if op.n_out != 1 else results[0]
+
+
+_FLOAT = (True,)
+
+
+def _record(op: Op, static: dict[str, Any], args: tuple[Any, ...], arrays: list[Any],
+            float_out: tuple[bool, ...]) -> Node:  # fmt: skip
+    """The graph node for one op call with at least one input that requires grad."""
+    edges: list[Any] = []
+    saved = []
+    saves = op.saves_inputs
+    for a in args:
+        if isinstance(a, Tensor):
+            if saves:
+                saved.append((a, a._version))
+            if a._requires_grad:
+                src = a._node
+                edges.append((LEAF, a) if src is None else (src, a._out_idx))
+                continue
+        edges.append(None)
+    if saves == "partners":
+        # Bilinear ops (mul): an input is needed only for its partners' grads, so it
+        # is kept if another input requires grad.
+        n_diff = len(edges) - edges.count(None)
+        saved = [
+            s for s, a in zip(saved, (a for a in args if isinstance(a, Tensor)))
+            if n_diff > a._requires_grad
+        ]  # fmt: skip
+    return Node(
+        op, static, tuple(arrays), tuple(edges), tuple(saved), len(float_out), float_out
+    )
+
+
+#: Python scalar types that JAX turns into (weakly typed) arrays at every jitted call.
+_SCALAR_TYPES = frozenset((bool, int, float))
+#: Python scalars seen before, by (type, value, sign): device arrays, or None once seen.
+_SCALARS: dict[tuple[Any, ...], Any] = {}
+
+
+def _operand(x: bool | int | float) -> Any:
+    """``x`` as the operand of a jitted call: a cached device array once ``x`` repeats.
+
+    ``jax.jit`` copies a Python scalar argument to the device on every call (~8 µs,
+    more than a small op's dispatch); a weakly typed array holding the same value is
+    traced identically and costs nothing to pass. Only values seen twice are cached,
+    so a loop over fresh values (``x[i]`` for each ``i``) pays no conversion.
+    """
+    # The sign tells 0.0 from -0.0, which compare (and hash) equal.
+    key = (type(x), x, math.copysign(1.0, x) if not x else 1.0)
+    cached = _SCALARS.get(key, _MISSING)
+    if cached is _MISSING:
+        if len(_SCALARS) >= _MAX_SCALARS:
+            _SCALARS.clear()
+        _SCALARS[key] = None
+        return x
+    if cached is None:
+        try:
+            cached = _SCALARS[key] = jnp.asarray(x)
+        except OverflowError:  # an int beyond int64: let jit raise its own error
+            return x
+    return cached
+
+
+_MISSING = object()
+_MAX_SCALARS = 4096
 
 
 def _make_view(src: Any, op: Op, static: dict[str, Any], data: Any) -> Tensor:

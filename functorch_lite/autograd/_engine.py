@@ -18,6 +18,7 @@ come from JAX differentiating the VJPs.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -31,6 +32,8 @@ from ._grad_mode import state as grad_state
 from ._graph import LEAF, Node
 
 __all__ = ["backward", "grad", "run_backward"]
+
+Tracer = jax.core.Tracer
 
 NOT_SCALAR = "grad can be implicitly created only for scalar outputs"
 NO_GRAD_FN = "element {i} of tensors does not require grad and does not have a grad_fn"
@@ -59,95 +62,119 @@ class _Plan:
 
 
 def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
+    """Select, order and wire the nodes between ``roots`` and the sources.
+
+    Runs on every ``backward()``, so it is one pass to find the nodes, a sort, and
+    one pass to wire them: nodes are created after the nodes they read from, so
+    creation order (``Node.seq``) is a topological order. A non-leaf input (``grad``
+    w.r.t. an intermediate) is a *tap* on its node's output: its gradient is read
+    there, and still flows on to inputs computed before it, as in PyTorch.
+    """
     plan = _Plan()
+    sources = plan.sources
+    # Source index by leaf ``id`` or by ``(node, output index)`` for interior inputs.
     source_pos: dict[Any, int] = {}
+    interior = False
     if inputs is not None:
         for t in inputs:
-            key = id(t) if t._node is None else (id(t._node), t._out_idx)
+            key: Any = id(t) if t._node is None else (t._node, t._out_idx)
             if key not in source_pos:
-                source_pos[key] = len(plan.sources)
-                plan.sources.append(t if t._node is None else (t._node, t._out_idx))
+                source_pos[key] = len(sources)
+                sources.append(t if t._node is None else key)
+                interior = interior or t._node is not None
     collect_leaves = inputs is None
 
-    def source_of_leaf(t: Tensor) -> Target:
-        k = id(t)
-        if k not in source_pos:
-            if not collect_leaves:
-                return None
-            source_pos[k] = len(plan.sources)
-            plan.sources.append(t)
-        return ("s", source_pos[k])
-
-    # Iterative post-order DFS: positions follow topological order (inputs first).
-    pos: dict[int, int] = {}
-    order: list[Node] = []
-    useful: dict[int, bool] = {}
-    stack: list[tuple[Node, bool]] = []
-    for r in roots:
-        if r._node is not None and (id(r._node), r._out_idx) not in source_pos:
-            stack.append((r._node, False))
+    # Every node that reaches back from a root.
+    reached: set[Node] = set()
+    stack = [r._node for r in roots if r._node is not None]
     while stack:
-        node, done = stack.pop()
-        nid = id(node)
-        if done:
-            if nid not in pos:
-                pos[nid] = len(order)
-                order.append(node)
+        node = stack.pop()
+        if node in reached:
             continue
-        if nid in pos:
-            continue
-        stack.append((node, True))
+        reached.add(node)
         for edge in node.edges:
-            if edge is None or edge[0] is LEAF:
-                continue
-            if (id(edge[0]), edge[1]) in source_pos:
-                continue
-            if id(edge[0]) not in pos:
-                stack.append((edge[0], False))
+            if edge is not None and edge[0] is not LEAF and edge[0] not in reached:
+                stack.append(edge[0])
 
-    # Wire every node input; drop nodes that reach no source.
-    wiring: list[tuple[Target, ...]] = []
-    for node in order:
+    # Wire every input in topological order; a node that reaches no source is dropped.
+    pos: dict[Node, int] = {}
+    wired: list[tuple[Node, tuple[Target, ...], tuple[bool, ...], tuple[Any, ...]]] = []
+    for node in sorted(reached, key=_SEQ):
         targets: list[Target] = []
+        mask: list[bool] = []
         for edge in node.edges:
-            if edge is None:
-                targets.append(None)
-            elif edge[0] is LEAF:
-                targets.append(source_of_leaf(edge[1]))
-            else:
-                k = (id(edge[0]), edge[1])
-                if k in source_pos:
-                    targets.append(("s", source_pos[k]))
-                elif useful.get(id(edge[0])):
-                    targets.append(("n", pos[id(edge[0])], edge[1]))
+            target: Target = None
+            if edge is not None:
+                src = edge[0]
+                if src is LEAF:
+                    k = id(edge[1])
+                    i = source_pos.get(k)
+                    if i is None and collect_leaves:
+                        i = source_pos[k] = len(sources)
+                        sources.append(edge[1])
+                    if i is not None:
+                        target = ("s", i)
                 else:
-                    targets.append(None)
-        useful[id(node)] = any(t is not None for t in targets)
-        wiring.append(tuple(targets))
+                    i = pos.get(src)
+                    if i is not None:
+                        target = ("n", i, edge[1])
+            targets.append(target)
+            mask.append(target is not None)
+        taps: tuple[Any, ...] = ()
+        if interior:
+            taps = tuple(
+                (i, source_pos[(node, i)])
+                for i in range(node.n_out)
+                if (node, i) in source_pos
+            )
+        if True in mask or taps:
+            pos[node] = len(wired)
+            wired.append((node, tuple(targets), tuple(mask), taps))
 
     for r in roots:
-        if r._node is None:
-            plan.root_refs.append(source_of_leaf(r) if r._requires_grad else None)
-        elif (id(r._node), r._out_idx) in source_pos:
-            plan.root_refs.append(("s", source_pos[(id(r._node), r._out_idx)]))
-        elif useful.get(id(r._node)):
-            plan.root_refs.append(("n", pos[id(r._node)], r._out_idx))
+        node, idx = r._node, r._out_idx
+        if node is None:
+            plan.root_refs.append(_source_of_leaf(r, source_pos, sources, collect_leaves)
+                                  if r._requires_grad else None)  # fmt: skip
+        elif node in pos:
+            plan.root_refs.append(("n", pos[node], idx))
         else:
             plan.root_refs.append(None)
 
-    for i in range(len(order) - 1, -1, -1):
-        node = order[i]
-        if not useful[id(node)]:
-            continue
-        if node.has_hooks:
+    entries = plan.entries
+    for i in range(len(wired) - 1, -1, -1):
+        node, targets, mask, taps = wired[i]
+        if node.hooks or node.retained or node.pre_hooks or node.post_hooks:
             plan.has_hooks = True
         plan.nodes.append(node)
-        mask = tuple(t is not None for t in wiring[i])
-        plan.entries.append(
-            (i, node.op, tuple(node.static.items()), mask, node.float_out, wiring[i])
+        entries.append(
+            (
+                i,
+                node.op,
+                tuple(node.static.items()),
+                mask,
+                node.float_out,
+                targets,
+                taps,
+            )
         )
-    plan.key = (tuple(plan.entries), tuple(plan.root_refs), len(plan.sources))
+    plan.key = (tuple(entries), tuple(plan.root_refs), len(sources))
     return plan
+
+
+_SEQ = operator.attrgetter("seq")
+
+
+def _source_of_leaf(t: Tensor, source_pos: dict[Any, int], sources: list[Any],
+                   collect: bool) -> Target:  # fmt: skip
+    """The wiring of a leaf used directly as a root (``x.backward()`` on a leaf)."""
+    i = source_pos.get(id(t))
+    if i is None:
+        if not collect:
+            return None
+        i = source_pos[id(t)] = len(sources)
+        sources.append(t)
+    return ("s", i)
 
 
 # ------------------------------------------------------------------- node VJPs
@@ -190,13 +217,16 @@ def _sweep(entries: Sequence[tuple[Any, ...]], node_args: Sequence[Any],
     for ref, seed in zip(root_refs, seeds):
         if ref is not None:
             add(ref, seed)
-    for k, (pos, op, static, mask, float_out, targets) in enumerate(entries):
+    for k, (pos, op, static, mask, float_out, targets, taps) in enumerate(entries):
         args = node_args[k]
         outs = []
         got_any = False
         for i, fl in enumerate(float_out):
             g = cts.pop((pos, i), None)
             if fl:
+                for tap_idx, source in taps:  # a gradient asked for (``inputs=``):
+                    if tap_idx == i:  # taken before the tensor's hooks, as PyTorch
+                        cts[source] = g
                 if g is not None and on_grad is not None:
                     g = on_grad(k, i, g)
                 if g is None:
@@ -204,7 +234,7 @@ def _sweep(entries: Sequence[tuple[Any, ...]], node_args: Sequence[Any],
                 else:
                     got_any = True
                 outs.append(g)
-        if not got_any:
+        if not got_any or True not in mask:
             continue
         vjp = (
             _jitted_node_vjp(op, static, mask, float_out)
@@ -229,26 +259,37 @@ def _zeros_for(op: Any, static: tuple[Any, ...], args: tuple[Any, ...], i: int) 
     return jnp.zeros(s.shape, s.dtype)
 
 
-_compiled: dict[tuple[Any, ...], Any] = {}
-_seen: set[tuple[Any, ...]] = set()
+#: One entry per graph structure that ran a plain backward: ``None`` after its first
+#: (per-op) sweep, then the compiled whole sweep from the second one on.
+_programs: dict[tuple[Any, ...], Any] = {}
 
 
 def _compiled_sweep(plan: _Plan) -> Callable[..., Any]:
-    fn = _compiled.get(plan.key)
-    if fn is None:
-        entries, root_refs, n = plan.entries, plan.root_refs, len(plan.sources)
+    entries, root_refs, n = plan.entries, plan.root_refs, len(plan.sources)
 
-        def whole(node_args: Any, seeds: Any) -> Any:
-            return _sweep(entries, node_args, root_refs, seeds, n, per_op=False)
+    def whole(node_args: Any, seeds: Any) -> Any:
+        return _sweep(entries, node_args, root_refs, seeds, n, per_op=False)
 
-        fn = _compiled[plan.key] = jax.jit(whole)
+    fn = _programs[plan.key] = jax.jit(whole)
     return fn
 
 
+def _remember(key: tuple[Any, ...]) -> None:
+    if len(_programs) >= 10_000:  # bound memory for programs that never repeat
+        for k in [k for k, fn in _programs.items() if fn is None]:
+            del _programs[k]
+    _programs[key] = None
+
+
 def _has_tracer(node_args: Sequence[Any], seeds: Sequence[Any]) -> bool:
-    return any(isinstance(s, jax.core.Tracer) for s in seeds) or any(
-        isinstance(a, jax.core.Tracer) for args in node_args for a in args
-    )
+    for s in seeds:
+        if isinstance(s, Tracer):
+            return True
+    for args in node_args:
+        for a in args:
+            if isinstance(a, Tracer):
+                return True
+    return False
 
 
 # ------------------------------------------------------------------- driver
@@ -261,32 +302,33 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
     ``create_graph``; None where a source got no gradient.
     """
     plan = _plan(roots, inputs)
+    node_args = []
     for node in plan.nodes:
         node.check_saved()
-    node_args = [node.args for node in plan.nodes]
+        node_args.append(node.args)
     n = len(plan.sources)
     if create_graph:
         grads = _sweep_as_op(plan, node_args, seeds)
     else:
         seed_arrays = [s._data if isinstance(s, Tensor) else s for s in seeds]
-        tracing = _has_tracer(node_args, seed_arrays)
-        simple = (
-            not plan.has_hooks and not anomaly.enabled and _config.COMPILED_BACKWARD
-        )
-        if tracing and simple:
-            grads = _sweep(
-                plan.entries, node_args, plan.root_refs, seed_arrays, n, False
-            )
-        elif simple and plan.key in _seen:
-            grads = _compiled_sweep(plan)(node_args, seed_arrays)
-        else:
-            if simple:
-                if len(_seen) > 10_000:  # bound memory for programs that never repeat
-                    _seen.clear()
-                _seen.add(plan.key)
+        if plan.has_hooks or anomaly.enabled or not _config.COMPILED_BACKWARD:
             on_grad = _hook_runner(plan) if plan.has_hooks else None
             grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays, n,
                            True, on_grad)  # fmt: skip
+        elif _has_tracer(node_args, seed_arrays):  # inside a transform: trace inline
+            grads = _sweep(
+                plan.entries, node_args, plan.root_refs, seed_arrays, n, False
+            )
+        else:
+            fn = _programs.get(plan.key)
+            if fn is None and plan.key in _programs:  # second time: compile
+                fn = _compiled_sweep(plan)
+            if fn is not None:
+                grads = fn(node_args, seed_arrays)
+            else:  # a new structure: per-op VJPs, no compile for a one-off graph
+                _remember(plan.key)
+                grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays,
+                               n, True)  # fmt: skip
     if not retain_graph:
         for node in plan.nodes:
             if node.op.saves_inputs:

@@ -8,12 +8,14 @@ Backward rules are not stored: the engine asks JAX for them (``jax.vjp`` of ``op
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from typing import Any
 
 __all__ = ["Node", "AccumulateGrad", "LEAF"]
 
 LEAF = "leaf"
+_seq = itertools.count()
 
 FREED = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -35,7 +37,7 @@ class Node:
     """A recorded op: ``grad_fn`` of the tensors it produced."""
 
     __slots__ = (
-        "op", "static", "args", "edges", "saved", "n_out", "float_out",
+        "op", "static", "args", "edges", "saved", "n_out", "float_out", "seq",
         "hooks", "retained", "pre_hooks", "post_hooks", "__weakref__",
     )  # fmt: skip
 
@@ -56,6 +58,9 @@ class Node:
         self.saved = saved
         self.n_out = n_out
         self.float_out = float_out
+        # Creation order: a node is made after the nodes it reads from, so sorting by
+        # ``seq`` orders a graph topologically (the engine's plan relies on it).
+        self.seq = next(_seq)
         self.hooks: dict[int, list[Any]] | None = None
         self.retained: dict[int, Any] | None = None
         self.pre_hooks: list[Any] | None = None

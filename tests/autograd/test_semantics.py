@@ -213,7 +213,8 @@ def test_compiled_backward_equals_per_op_backward() -> None:
         )
     from functorch_lite.autograd import _engine
 
-    assert _engine._compiled, "a repeated structure should have been compiled"
+    compiled = [fn for fn in _engine._programs.values() if fn is not None]
+    assert compiled, "a repeated structure should have been compiled"
 
 
 def test_anomaly_mode_names_the_op() -> None:
