@@ -11,6 +11,7 @@ Run: ``python benchmarks/optimizers.py [--steps N] [--opt Adam|AdamW|SGD]``
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -91,7 +92,8 @@ def main() -> None:
     torch_ms = statistics.median(t_torch) * 1e3
     print(
         f"{args.opt} step, {len(shapes)} tensors, {n_params / 1e6:.2f}M params, "
-        f"torch.get_num_threads()={torch.get_num_threads()}"
+        f"torch.get_num_threads()={torch.get_num_threads()}, "
+        f"load average {os.getloadavg()[0]:.2f}"
     )
     print(f"  functorch_lite (one jit call): {ours_ms:8.3f} ms/step (median)")
     print(f"  torch foreach=True           : {torch_ms:8.3f} ms/step (median)")

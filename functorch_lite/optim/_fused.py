@@ -7,6 +7,15 @@ their grads and their state into lists, makes ONE call of the cached ``jax.jit``
 rule — PyTorch's ``fused=True`` for every optimizer — and rebinds the results into the
 same Tensors, so ``optimizer.state`` keeps PyTorch's layout.
 
+Two things keep that call close to memory speed (measured on a 100-tensor Adam step:
+6 XLA kernels per parameter before, 3 after, each a read-modify-write in place):
+
+* the rule's ``SHARED`` state (the step count) is passed once for the parameters that
+  hold the same array, so its scalar math is not one tiny kernel per parameter;
+* parameter and state buffers are donated, so XLA writes the new values into them
+  instead of allocating fresh ones — only when the Tensor is the array's sole holder
+  (``_sole_holder``), so an alias or a held array never reads a deleted buffer.
+
 Nothing here branches on an array's value, so ``step`` also runs when the arrays are
 JAX tracers (inside ``jit``/``compile``), where the jitted rule is simply inlined.
 """
@@ -19,6 +28,7 @@ from types import ModuleType
 from typing import Any
 
 import jax
+import numpy as np
 
 from .. import _tensor as _core_tensor
 from ._core import Tensor, enable_grad, no_grad
@@ -100,6 +110,30 @@ class RuleOptimizer(Optimizer):
             cache[id(group)] = entry
         return type(entry[1])(*(t.jax() for t in entry[1]))
 
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """``Optimizer.load_state_dict``; equal step counts then share one array.
+
+        A checkpoint holds one step Tensor per parameter; without this, each would
+        stay its own array and ``step`` would compute its scalars once per parameter.
+        """
+        super().load_state_dict(state_dict)
+        shared = self._rule.SHARED
+        for group in self.param_groups if shared else []:
+            first: dict[Any, list[jax.Array]] = {}
+            for p in group["params"]:
+                st = self.state.get(p)
+                if not st or any(f not in st for f in shared):
+                    continue
+                arrays = [st[f].jax() for f in shared]
+                if any(isinstance(a, jax.core.Tracer) for a in arrays):
+                    return
+                key = tuple(
+                    (a.dtype.str, a.shape, np.asarray(a).tobytes()) for a in arrays
+                )
+                for f, a in zip(shared, first.setdefault(key, arrays), strict=True):
+                    if st[f].jax() is not a:
+                        st[f]._rebind(a)
+
     def _compile_sync(self) -> None:
         """Run before each compiled call: copy changed hyperparameters into state."""
         for group in self.param_groups:
@@ -159,10 +193,11 @@ class RuleOptimizer(Optimizer):
             return
         rule = self._rule
         static = self._static(group)
-        fresh = [p for p in params if not self.state.get(p)]
+        states: list[dict[str, Tensor]] = [self.state.get(p) or {} for p in params]
+        fresh = [p for p, st in zip(params, states, strict=True) if not st]
         if fresh:
             self._init_states(group, fresh, static)
-        states = [self.state.get(p) or {} for p in params]
+            states = [self.state.get(p) or {} for p in params]
         shared, own = _split_fields(rule)
         # Every input list is built before the sole-holder check below, so an array
         # passed twice (a grad that is its param's own array) is seen as shared.

@@ -18,6 +18,7 @@ from _optim_parity import (
     make_pair,
     ours_tensor,
     set_grads,
+    torch_state_dict_to_numpy,
 )
 
 import functorch_lite
@@ -162,6 +163,34 @@ def test_nadam_shared_state_matches_torch_after_a_skipped_step() -> None:
             ours[3].grad = None
             theirs[3].grad = None
             theirs[0].grad = torch.zeros(theirs[0].shape)
+        opt.step()
+        topt.step()
+    for i, (p, q) in enumerate(zip(ours, theirs, strict=True)):
+        assert_close(p, q, f"param {i}")
+    assert_same_state(opt, topt)
+
+
+def test_loaded_checkpoint_step_counts_share_one_array() -> None:
+    ours, theirs = make_pair()
+    topt = torch.optim.NAdam(theirs, lr=0.05)
+    for step in range(3):
+        set_grads(ours, theirs, step)
+        if step == 0:
+            theirs[1].grad = None  # one param one step behind
+        topt.step()
+    opt = optim.NAdam(ours, lr=0.05)
+    for p, q in zip(ours, theirs, strict=True):
+        with functorch_lite.no_grad():
+            p.copy_(ours_tensor(q.detach().numpy()))
+    opt.load_state_dict(torch_state_dict_to_numpy(topt.state_dict()))
+    with_state = [p for p in ours if p in opt.state]
+    arrays = {
+        (id(opt.state[p]["step"].jax()), id(opt.state[p]["mu_product"].jax()))
+        for p in with_state
+    }
+    assert len(with_state) == 4 and len(arrays) == 2  # param 1 is a step behind
+    for step in range(3, 6):
+        set_grads(ours, theirs, step)
         opt.step()
         topt.step()
     for i, (p, q) in enumerate(zip(ours, theirs, strict=True)):

@@ -1,8 +1,9 @@
 """Pure optimizer update rules: ``init(params) -> State`` and
 ``update(grads, state, params, hyper) -> (new_params, new_state)`` over lists of arrays.
 
-Each rule module exposes ``init``, ``update`` and its ``State``/``Hyper`` NamedTuples;
-``compiled_update`` returns the cached ``jax.jit`` of an ``update`` for given static flags.
+Each rule module exposes ``init``, ``update``, its ``State``/``Hyper`` NamedTuples and
+``SHARED`` (the state fields computed once per group); ``compiled_update`` returns the
+cached ``jax.jit`` of a rule's step for given static flags.
 """
 
 from . import _adadelta as adadelta

@@ -57,7 +57,13 @@ def _compiled(
     # Where each distinct shared entry first occurs: its value after the update.
     firsts = None if index is None else [index.index(j) for j in range(max(index) + 1)]
 
-    def step(grads, hyper, shared_state, params, own_state):  # type: ignore[no-untyped-def]
+    def step(
+        grads: list[Array],
+        hyper: Any,
+        shared_state: tuple[list[Array], ...],
+        params: list[Array],
+        own_state: tuple[list[Array | None], ...],
+    ) -> Any:
         if index is not None:
             shared_state = tuple([col[j] for j in index] for col in shared_state)
         state = rule.State(
