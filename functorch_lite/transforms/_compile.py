@@ -49,7 +49,7 @@ RETRACE_WARNING = (
     "and static arguments stable (or use dynamic=True)."
 )
 MAX_STATE_ROUNDS = 64
-_TENSORS_ONLY = "(Tensor, ...)"  # the argument structure of an all-Tensor call
+TENSORS_ONLY = "(Tensor, ...)"  # the argument structure of an all-Tensor call
 
 
 def _user_location(tb: Any) -> str:
@@ -76,7 +76,7 @@ class _Program:
     __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
                  "out_static", "donate", "grad_none_out", "jit_fn",
                  "example_args", "differentiable", "op", "written_in", "read_in",
-                 "grad_in_state", "grad_plan", "grad_ids", "single")  # fmt: skip
+                 "grad_in_state", "grad_plan", "grad_ids", "single", "recycling")  # fmt: skip
 
     def __init__(self) -> None:
         self.jitted: Any = None
@@ -112,6 +112,9 @@ class _Program:
         self.grad_ids: list[int | None] = []
         #: The output is one Tensor (the usual loss): no pytree rebuild per call.
         self.single = False
+        #: ``reduce-overhead``'s variant writing outputs into the previous call's
+        #: output buffers (``_modes._recycling_program``); ``False``: not worth it.
+        self.recycling: Any = None
 
     def finish_layout(self) -> None:
         """Fill the per-call lists once, after the trace decided what is returned."""
@@ -138,6 +141,15 @@ class _Program:
 
         The caller has checked the guard. Returns the step's output.
         """
+        return self.run_with(self.jitted, arrays)[0]
+
+    def run_with(
+        self, executable: Any, arrays: list[Any], *extra: Any
+    ) -> tuple[Any, list[Any]]:
+        """``run`` through ``executable(written, read, arrays, *extra)``.
+
+        Returns the step's output and the program's output arrays.
+        """
         written = [t._data for t in self.written_in]
         if self.donate and len(set(map(id, written))) != len(written):
             # One array held by two state tensors cannot be donated twice: copy one.
@@ -146,8 +158,8 @@ class _Program:
                 if id(a) in seen:
                     written[i] = a.copy()
                 seen.add(id(a))
-        new_written, grads, out = self.jitted(
-            written, [t._data for t in self.read_in], arrays
+        new_written, grads, out = executable(
+            written, [t._data for t in self.read_in], arrays, *extra
         )
         for t, a in zip(self.written_in, new_written):
             t._data = a
@@ -162,7 +174,7 @@ class _Program:
                 else:
                     p._grad._data = next(gi)
         if self.single:
-            return Tensor(out[0])
+            return Tensor(out[0]), out
         ai = iter(out)
         leaves = [next(ai) if s is None else s for s in self.out_static]
         result = jax.tree_util.tree_unflatten(self.out_tree, leaves)
@@ -172,7 +184,7 @@ class _Program:
         ):
             if isinstance(t, Tensor):
                 t._requires_grad = False
-        return result
+        return result, out
 
 
 class CompiledFunction:
@@ -232,7 +244,7 @@ class CompiledFunction:
                 arrays.append(a._data)
             else:
                 spec = tuple((a.shape, a.dtype) for a in arrays)
-                return arrays, (spec, (), _TENSORS_ONLY)
+                return arrays, (spec, (), TENSORS_ONLY)
         arrays, _, key = self._split_args(args, kwargs)
         return arrays, key
 

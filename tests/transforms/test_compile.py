@@ -302,3 +302,34 @@ def test_grad_slots_match_eager_and_hyperparameters_are_read_only(
     # zero_grad(set_to_none=True) + backward: each new gradient is written into the
     # dropped old .grad's buffer (returned as that tensor's new value).
     assert all(program.grad_in_state) == (zero_grad == "none")
+
+
+def test_reduce_overhead_recycles_large_outputs_like_cuda_graphs() -> None:
+    torch.manual_seed(0)
+    lin = torch.nn.Linear(256, 1024)
+    x = torch.randn(512, 256)
+
+    def f(x: Any) -> Any:
+        return lin(x).tanh()
+
+    default, fast = torch.compile(f), torch.compile(f, mode="reduce-overhead")
+    with torch.no_grad():
+        outs = [fast(x) for _ in range(4)]  # 2 MiB per output: buffers recycled
+        expected = default(x).numpy()
+        np.testing.assert_allclose(outs[-1].numpy(), expected, rtol=RTOL, atol=ATOL)
+        assert fast.program is not None and fast.program.recycling
+        # As with torch.compile's CUDA graphs, a later call overwrites earlier outputs.
+        with pytest.raises(RuntimeError, match="deleted"):
+            outs[-2].numpy()
+        kept = fast(x).clone()
+        fast(x)
+        np.testing.assert_allclose(kept.numpy(), expected, rtol=RTOL, atol=ATOL)
+
+        # An output fed back as the next input is never donated.
+        square = torch.nn.Linear(1024, 1024)
+        step = torch.compile(lambda h: square(h).tanh(), mode="reduce-overhead")
+        step_ref = torch.compile(lambda h: square(h).tanh())
+        h = h_ref = torch.randn(512, 1024)
+        for _ in range(4):
+            h, h_ref = step(h), step_ref(h_ref)
+        np.testing.assert_allclose(h.numpy(), h_ref.numpy(), rtol=RTOL, atol=ATOL)
