@@ -113,3 +113,16 @@ def test_repeated_scalar_in_graph_gets_right_grad() -> None:
         return out
 
     run_both(script)
+
+
+def test_grad_wrt_second_output_of_multi_output_op() -> None:
+    def script(lib: Any) -> Any:
+        w = lib.tensor(W, requires_grad=True)
+        out = []
+        for x_np in XS:
+            var, mean = lib.var_mean(lib.tensor(x_np) @ w, dim=0)
+            loss = (var * mean).sum() + mean.exp().sum()
+            out.append(lib.autograd.grad(loss, [mean, w]))
+        return out
+
+    run_both(script)
