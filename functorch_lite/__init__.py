@@ -58,16 +58,24 @@ from ._dtype import (
 from ._dtype import (
     uint8 as uint8,
 )
+from ._format import set_printoptions as set_printoptions
 from ._ops import _all as _ops_all  # noqa: F401  (registers every op)
 from ._ops import _return_types as return_types  # noqa: E402
+from ._ops._activation import *  # noqa: F403
 from ._ops._creation import *  # noqa: F403
 from ._ops._index import *  # noqa: F403
+from ._ops._info import *  # noqa: F403
+from ._ops._inplace_forms import *  # noqa: F403
 from ._ops._linalg import *  # noqa: F403
 from ._ops._pointwise import *  # noqa: F403
 from ._ops._reduce import *  # noqa: F403
 from ._ops._registry import install as _install
+from ._ops._settings import *  # noqa: F403
 from ._ops._shape import *  # noqa: F403
 from ._ops._sort import *  # noqa: F403
+from ._ops._special import *  # noqa: F403
+from ._ops._stats import *  # noqa: F403
+from ._ops._structure import *  # noqa: F403
 from ._ops._ternary import *  # noqa: F403
 from ._random import Generator as Generator
 from ._random import default_generator as default_generator
@@ -87,6 +95,8 @@ from .autograd._grad_mode import is_grad_enabled as is_grad_enabled
 from .autograd._grad_mode import is_inference_mode_enabled as is_inference_mode_enabled
 
 __version__ = "0.1.0"
+e, pi, inf, nan = 2.718281828459045, 3.141592653589793, float("inf"), float("nan")
+newaxis = None
 
 # Transforms and the optional namespaces load on first use: ``import functorch_lite``
 # stays close to ``import jax`` in cost (BENCHMARKS.md).
@@ -100,6 +110,10 @@ _LAZY_NAMES = {
     "fori_loop": ("transforms", "fori_loop"),
     "save": ("serialization", "save"), "load": ("serialization", "load"),
 }  # fmt: skip
+# ``torch.conv2d``, ``torch.batch_norm``, ``torch.dropout``...: the functionals under
+# their ATen signatures (``nn/functional/_torch_forms.py``), loaded with ``nn``.
+_FUNCTIONAL_FORMS = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_similarity", "pairwise_distance", "pdist", "bilinear", "group_norm", "layer_norm", "rms_norm", "adaptive_avg_pool1d", "avg_pool1d", "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "pixel_shuffle", "pixel_unshuffle", "dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout", "alpha_dropout_", "feature_alpha_dropout", "feature_alpha_dropout_", "batch_norm", "instance_norm", "embedding", "adaptive_max_pool1d", "kl_div", "binary_cross_entropy_with_logits", "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss", "triplet_margin_loss", "poisson_nll_loss"]
+_LAZY_NAMES.update({n: ("nn.functional._torch_forms", n) for n in _FUNCTIONAL_FORMS})
 
 
 def __getattr__(name: str) -> object:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import jax
@@ -15,21 +16,67 @@ if TYPE_CHECKING:
 _DEFAULT_SHOWN = {"float32", "int64", "bool", "complex64"}
 
 
+class _PrintOptions:
+    """PyTorch's print options (``torch.set_printoptions``), defaults of "default"."""
+
+    precision = 4
+    threshold: float = 1000
+    edgeitems = 3
+    linewidth = 80
+    sci_mode: bool | None = None
+
+
+PRINT = _PrintOptions()
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
+             "full": (4, float("inf"), 3, 80)}  # fmt: skip
+
+
+def set_printoptions(precision: int | None = None, threshold: float | None = None,
+                     edgeitems: int | None = None, linewidth: int | None = None,
+                     profile: str | None = None, sci_mode: bool | None = None) -> None:  # fmt: skip
+    """``torch.set_printoptions``: digits after the point (``precision``), the size above
+    which a tensor is summarized (``threshold``) with ``edgeitems`` per end, the line
+    width, a ``profile`` ("default", "short", "full") and ``sci_mode`` (True: always
+    scientific, False: never, None: PyTorch's automatic choice)."""
+    if profile is not None:
+        PRINT.precision, PRINT.threshold, PRINT.edgeitems, PRINT.linewidth = _PROFILES[
+            profile
+        ]
+    if precision is not None:
+        PRINT.precision = int(precision)
+    if threshold is not None:
+        PRINT.threshold = threshold
+    if edgeitems is not None:
+        PRINT.edgeitems = int(edgeitems)
+    if linewidth is not None:
+        PRINT.linewidth = int(linewidth)
+    # PyTorch sets sci_mode on every call (None restores the automatic choice).
+    PRINT.sci_mode = sci_mode
+
+
 def _float_formatter(values: np.ndarray) -> Any:
+    p = PRINT.precision
     finite = values[np.isfinite(values)] if values.size else values
+    sci = PRINT.sci_mode
+    if sci:
+        return lambda x: f"{x:.{p}e}" if np.isfinite(x) else str(x)
     if finite.size == 0 or np.all(finite == np.round(finite)):
         big = finite.size and np.max(np.abs(finite)) >= 1e8
-        if big:
-            return lambda x: f"{x:.4e}"
+        if big and sci is None:
+            return lambda x: f"{x:.{p}e}"
         return lambda x: f"{x:.0f}." if np.isfinite(x) else str(x)
     absf = np.abs(finite[finite != 0]) if finite.size else finite
-    if absf.size and (
-        absf.max() / max(absf.min(), 1e-300) > 1000
-        or absf.max() >= 1e8
-        or absf.min() < 1e-4
+    if (
+        sci is None
+        and absf.size
+        and (
+            absf.max() / max(absf.min(), 1e-300) > 1000
+            or absf.max() >= 1e8
+            or absf.min() < 1e-4
+        )
     ):
-        return lambda x: f"{x:.4e}"
-    return lambda x: f"{x:.4f}" if np.isfinite(x) else str(x)
+        return lambda x: f"{x:.{p}e}"
+    return lambda x: f"{x:.{p}f}" if np.isfinite(x) else str(x)
 
 
 def format_array(arr: np.ndarray, prefix: str) -> str:
@@ -52,8 +99,10 @@ def format_array(arr: np.ndarray, prefix: str) -> str:
     key = next(iter(fmt))
     raw = fmt[key]
     flat = arr.ravel()
-    if flat.size > 1000:
-        flat = np.concatenate([flat[:3], flat[-3:]])
+    threshold = PRINT.threshold
+    if flat.size > threshold:
+        e = PRINT.edgeitems
+        flat = np.concatenate([flat[:e], flat[-e:]])
     width = max((len(raw(v)) for v in flat), default=0)
     fmt = {key: lambda v: raw(v).rjust(width)}
     return np.array2string(
@@ -61,9 +110,9 @@ def format_array(arr: np.ndarray, prefix: str) -> str:
         separator=", ",
         prefix=prefix,
         formatter=fmt,  # type: ignore[arg-type]
-        threshold=1000,
-        edgeitems=3,
-        max_line_width=80,
+        threshold=int(min(threshold, sys.maxsize)),
+        edgeitems=PRINT.edgeitems,
+        max_line_width=PRINT.linewidth,
     )
 
 

@@ -37,9 +37,12 @@ linalg_eigh = _make("linalg_eigh", "eigenvalues eigenvectors")
 linalg_lstsq = _make("linalg_lstsq", "solution residuals rank singular_values")
 linalg_inv_ex = _make("linalg_inv_ex", "inverse info")
 linalg_cholesky_ex = _make("linalg_cholesky_ex", "L info")
+frexp = _make("frexp", "mantissa exponent")
+histogram = _make("histogram", "hist bin_edges")
 
 __all__ = [
     "max", "min", "aminmax", "cummax", "cummin", "sort", "topk", "kthvalue", "median",
     "nanmedian", "mode", "slogdet", "linalg_slogdet", "qr", "linalg_qr", "svd",
     "linalg_svd", "linalg_eigh", "linalg_lstsq", "linalg_inv_ex", "linalg_cholesky_ex",
+    "frexp", "histogram",
 ]  # fmt: skip

@@ -1,6 +1,6 @@
 """Op records by area; ``RECORDS`` is their concatenation (see ``tests/op_db.py``)."""
 
-from op_records import index, linalg, pointwise, reduce, shape
+from op_records import index, linalg, namespace, pointwise, reduce, shape
 
 RECORDS: list = [
     *pointwise.RECORDS,
@@ -8,4 +8,5 @@ RECORDS: list = [
     *linalg.RECORDS,
     *shape.RECORDS,
     *index.RECORDS,
+    *namespace.RECORDS,
 ]
