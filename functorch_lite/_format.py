@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -105,7 +106,7 @@ def format_array(arr: np.ndarray, prefix: str) -> str:
         flat = np.concatenate([flat[:e], flat[-e:]])
     width = max((len(raw(v)) for v in flat), default=0)
     fmt = {key: lambda v: raw(v).rjust(width)}
-    return np.array2string(
+    body = np.array2string(
         arr,
         separator=", ",
         prefix=prefix,
@@ -114,6 +115,9 @@ def format_array(arr: np.ndarray, prefix: str) -> str:
         edgeitems=PRINT.edgeitems,
         max_line_width=PRINT.linewidth,
     )
+    # PyTorch writes a summarized row's gap as the element " ..." (two spaces after
+    # the comma); numpy writes one.
+    return re.sub(r", +\.\.\.", ",  ...", body)
 
 
 def format_tensor(t: Tensor) -> str:
