@@ -12,6 +12,7 @@ the base's version moved, and a write into a view is scattered into the base.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -113,7 +114,9 @@ class Tensor:
     ndimension = dim
 
     def numel(self) -> int:
-        return int(np.prod(self._data.shape, dtype=np.int64))
+        # math.prod, not int(np.prod): a symbolic batch size (compile(dynamic=True))
+        # stays a symbolic expression instead of failing to become an int.
+        return math.prod(self._data.shape)
 
     nelement = numel
 

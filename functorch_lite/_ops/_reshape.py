@@ -8,6 +8,7 @@ kernel serves every spelling of the same call.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.export import is_symbolic_dim
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
@@ -37,32 +39,40 @@ T_DEPRECATED = (
 
 
 def shape_arg(args: Sequence[Any]) -> tuple[int, ...]:
-    """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(Size)`` → ``(2, 3)``."""
+    """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(Size)`` → ``(2, 3)``.
+
+    A symbolic size (``compile(dynamic=True)`` traces with a symbolic batch) is kept.
+    """
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
-    return tuple(int(s) for s in args)
+    return tuple(s if is_symbolic_dim(s) else int(s) for s in args)
 
 
 def infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
     """Resolve one ``-1`` like PyTorch, with its error messages."""
     shape = tuple(shape)
-    if shape.count(-1) > 1:
+    if sum(map(_is_minus_one, shape)) > 1:
         raise RuntimeError("only one dimension can be inferred")
     for s in shape:
         if s < -1:
             raise RuntimeError(f"invalid shape dimension {s}")
-    known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
-    if -1 in shape:
+    known = math.prod(s for s in shape if not _is_minus_one(s))
+    if any(map(_is_minus_one, shape)):
         if known == 0 or numel % known:
             raise RuntimeError(
                 f"shape '{list(shape)}' is invalid for input of size {numel}"
             )
-        return tuple(numel // known if s == -1 else s for s in shape)
+        return tuple(numel // known if _is_minus_one(s) else s for s in shape)
     if known != numel:
         raise RuntimeError(
             f"shape '{list(shape)}' is invalid for input of size {numel}"
         )
     return shape
+
+
+def _is_minus_one(s: Any) -> bool:
+    """``s == -1`` for an int; a symbolic size is never the ``-1`` placeholder."""
+    return isinstance(s, int) and s == -1
 
 
 def dims_arg(dims: Any, ndim: int) -> tuple[int, ...]:

@@ -200,6 +200,8 @@ class CompiledFunction:
         self.mode = mode
         self.dynamic = dynamic
         self.programs: dict[Any, _Program] = {}
+        #: dynamic=True: symbolically traced programs by guard minus batch sizes.
+        self.dynamic_programs: dict[Any, _Program] = {}
         self.eager_guards: set[Any] = set()
         self.participants: list[Any] = []
         #: From the participants, once: what selects a program (a module's training
@@ -262,7 +264,7 @@ class CompiledFunction:
         guard = self._guard(arg_key)
         if guard in self.eager_guards:
             return self.fn(*args, **kwargs)
-        program = self.programs.get(guard)
+        program = self.programs.get(guard) or self._dynamic_program(guard)
         if program is not None and not self._slots_match(program):
             program = None
         if program is None:
@@ -287,10 +289,24 @@ class CompiledFunction:
         guard = self._guard(arg_key)
         if guard in self.eager_guards:
             return None
-        program = self.programs.get(guard)
+        program = self.programs.get(guard) or self._dynamic_program(guard)
         if program is not None and self._slots_match(program):
             return program
         return self._trace(guard, args, kwargs, arrays)
+
+    def _dynamic_program(self, guard: Any) -> _Program | None:
+        """With ``dynamic=True``: the program traced for another batch size, if any.
+
+        It serves this guard from now on; only XLA compiles the new shape.
+        """
+        if not self.dynamic or not self.dynamic_programs:
+            return None
+        from ._dynamic import dynamic_key
+
+        program = self.dynamic_programs.get(dynamic_key(guard))
+        if program is not None:
+            self.programs[guard] = program
+        return program
 
     def _discover(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         rec = Recorder()
@@ -368,8 +384,19 @@ class CompiledFunction:
                 return None
             self._note_trace(guard)
             self.programs[guard] = program
+            if self.dynamic and not program.differentiable:
+                self._make_dynamic(guard, program)
             return program
         raise RuntimeError("functorch_lite.compile: state discovery did not converge")
+
+    def _make_dynamic(self, guard: Any, program: _Program) -> None:
+        from ._dynamic import dynamic_key, export_symbolic
+
+        name = getattr(self.fn, "__qualname__", repr(self.fn))
+        jitted = export_symbolic(program, name)
+        if jitted is not None:
+            program.jitted = jitted
+            self.dynamic_programs[dynamic_key(guard)] = program
 
     def _note_trace(self, guard: Any) -> None:
         self.traces += 1
@@ -494,7 +521,10 @@ class CompiledFunction:
         # Calls then go through the ``jax.jit`` object, which reuses this trace and
         # executable and takes JAX's C++ dispatch path (~30 µs cheaper per call than
         # calling the ``Compiled`` stage object, whose arguments are checked in Python).
-        jitted.lower(written_arrays, read_arrays, arrays).compile()
+        if self.dynamic:  # compiled per shape from the symbolic export instead
+            jitted.trace(written_arrays, read_arrays, arrays)
+        else:
+            jitted.lower(written_arrays, read_arrays, arrays).compile()
         program.jitted = jitted
         program.jit_fn = jitted
         program.example_args = jax.tree_util.tree_map(
@@ -599,8 +629,11 @@ def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None 
             argument handling per call, ``transforms._modes.FastCall``);
             ``'max-autotune'`` (XLA autotuning flags where the backend has them; on
             CPU the same program as default). The table is ``transforms._modes.MODES``.
-        dynamic: accepted; a new batch shape re-traces (one program per shape, cached).
-            For variable-length batches pad with ``lowering.bucket`` instead.
+        dynamic: ``True`` traces the step once with symbolic batch sizes (the
+            leading dimension of every argument; ``transforms._dynamic``): a new
+            batch size is compiled by XLA but not re-traced. ``None``/``False``: a
+            new batch shape re-traces (one program per shape, cached). To bound
+            the number of compiles too, pad batches with ``lowering.bucket``.
         scan_layers: run identically shaped blocks of a ``Sequential`` as one ``scan``
             over stacked weights (compile time flat in depth; ``state_dict`` keys kept).
     """

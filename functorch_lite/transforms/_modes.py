@@ -218,10 +218,10 @@ def _recycling_program(program: _Program, out: list[Any]) -> Any:
     """
     if sum(a.size * a.dtype.itemsize for a in out) < REUSE_OUTPUT_BYTES:
         return False
-    jit_fn = program.jit_fn
+    run = program.jitted
 
     def recycling(written: Any, read: Any, arrays: Any, previous: Any) -> Any:
-        return jit_fn(written, read, arrays)
+        return run(written, read, arrays)
 
     donate = (0, 3) if program.donate else (3,)
     return jax.jit(recycling, donate_argnums=donate, keep_unused=True)

@@ -333,3 +333,48 @@ def test_reduce_overhead_recycles_large_outputs_like_cuda_graphs() -> None:
         for _ in range(4):
             h, h_ref = step(h), step_ref(h_ref)
         np.testing.assert_allclose(h.numpy(), h_ref.numpy(), rtol=RTOL, atol=ATOL)
+
+
+def _dynamic_run(compiled: bool, sizes: list[int], python_int: bool = False) -> Any:
+    model, opt, crit = _setup(bn=True)
+    calls = {"n": 0}
+
+    def step(x: Any, y: Any) -> Any:
+        calls["n"] += 1
+        if python_int:  # Python arithmetic on the batch size needs a concrete size
+            x = x * (1.0 + 0.0 * int(x.shape[0]))
+        opt.zero_grad()
+        loss = crit(model(x.view(x.size(0), -1)), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    fn = torch.compile(step, dynamic=True) if compiled else step
+    losses = []
+    for i, n in enumerate(sizes):
+        x, y = _data(n=n, seed=i)
+        losses.append(float(fn(x, y)))
+    return model, losses, fn, calls
+
+
+def test_dynamic_true_traces_once_for_every_batch_size() -> None:
+    sizes = [8, 5, 32, 5]
+    eager, l_e, _, _ = _dynamic_run(False, sizes)
+    comp, l_c, fn, calls = _dynamic_run(True, sizes)
+    np.testing.assert_allclose(l_c, l_e, rtol=RTOL, atol=ATOL)
+    for k, v in _params(eager).items():
+        np.testing.assert_allclose(_params(comp)[k], v, rtol=RTOL, atol=ATOL, err_msg=k)
+    assert fn.traces == 1 and len(fn.dynamic_programs) == 1
+    # The Python step ran for discovery and the traces of the first size only.
+    assert calls["n"] <= 4
+    # One XLA executable per size (the first call ran eagerly, to discover state).
+    assert len(fn.programs) == len(set(sizes[1:]))
+
+
+def test_dynamic_true_falls_back_to_a_trace_per_size_with_a_warning() -> None:
+    sizes = [8, 5, 8]
+    eager, l_e, _, _ = _dynamic_run(False, sizes, python_int=True)
+    with pytest.warns(UserWarning, match="symbolic batch dimension"):
+        comp, l_c, fn, _ = _dynamic_run(True, sizes, python_int=True)
+    np.testing.assert_allclose(l_c, l_e, rtol=RTOL, atol=ATOL)
+    assert fn.traces == 2 and not fn.dynamic_programs

@@ -45,7 +45,11 @@ def _bn_train(x, w, b, rm, rv, momentum, *, eps, dtype):  # type: ignore[no-unty
     count = x.size // x.shape[1]
     m = jnp.asarray(momentum, rm.dtype)
     new_rm = (1 - m) * rm + m * mean.astype(rm.dtype)
-    unbiased = var * (count / max(count - 1, 1))
+    if isinstance(count, int):
+        unbiased = var * (count / max(count - 1, 1))
+    else:  # a symbolic batch size (compile(dynamic=True)): the factor is traced
+        n = jnp.asarray(count, var.dtype)
+        unbiased = var * (n / jnp.maximum(n - 1, 1))
     new_rv = (1 - m) * rv + m * unbiased.astype(rv.dtype)
     return y, new_rm, new_rv
 
@@ -72,7 +76,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     input = as_tensor(input)
     if training:
         size = input.numel() // input.shape[1]
-        if size == 1:
+        if isinstance(size, int) and size == 1:  # a symbolic batch size is never 1
             raise ValueError(
                 "Expected more than 1 value per channel when training, got input size "
                 f"torch.Size([{', '.join(str(s) for s in input.shape)}])"
