@@ -62,14 +62,19 @@ from ._format import set_printoptions as set_printoptions
 from ._ops import _all as _ops_all  # noqa: F401  (registers every op)
 from ._ops import _return_types as return_types  # noqa: E402
 from ._ops._activation import *  # noqa: F403
+from ._ops._aliases import *  # noqa: F403
 from ._ops._creation import *  # noqa: F403
+from ._ops._dtype_info import *  # noqa: F403
 from ._ops._index import *  # noqa: F403
 from ._ops._info import *  # noqa: F403
 from ._ops._inplace_forms import *  # noqa: F403
+from ._ops._interop import *  # noqa: F403
 from ._ops._linalg import *  # noqa: F403
+from ._ops._linalg_legacy import *  # noqa: F403
 from ._ops._pointwise import *  # noqa: F403
 from ._ops._reduce import *  # noqa: F403
 from ._ops._registry import install as _install
+from ._ops._sampling import *  # noqa: F403
 from ._ops._settings import *  # noqa: F403
 from ._ops._shape import *  # noqa: F403
 from ._ops._sort import *  # noqa: F403
@@ -77,6 +82,7 @@ from ._ops._special import *  # noqa: F403
 from ._ops._stats import *  # noqa: F403
 from ._ops._structure import *  # noqa: F403
 from ._ops._ternary import *  # noqa: F403
+from ._ops._windows import *  # noqa: F403
 from ._random import Generator as Generator
 from ._random import default_generator as default_generator
 from ._random import get_rng_state as get_rng_state
@@ -112,7 +118,51 @@ _LAZY_NAMES = {
 }  # fmt: skip
 # ``torch.conv2d``, ``torch.batch_norm``, ``torch.dropout``...: the functionals under
 # their ATen signatures (``nn/functional/_torch_forms.py``), loaded with ``nn``.
-_FUNCTIONAL_FORMS = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_similarity", "pairwise_distance", "pdist", "bilinear", "group_norm", "layer_norm", "rms_norm", "adaptive_avg_pool1d", "avg_pool1d", "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "pixel_shuffle", "pixel_unshuffle", "dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout", "alpha_dropout_", "feature_alpha_dropout", "feature_alpha_dropout_", "batch_norm", "instance_norm", "embedding", "adaptive_max_pool1d", "kl_div", "binary_cross_entropy_with_logits", "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss", "triplet_margin_loss", "poisson_nll_loss"]
+_FUNCTIONAL_FORMS = [
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "cosine_similarity",
+    "pairwise_distance",
+    "pdist",
+    "bilinear",
+    "group_norm",
+    "layer_norm",
+    "rms_norm",
+    "adaptive_avg_pool1d",
+    "avg_pool1d",
+    "max_pool1d",
+    "max_pool1d_with_indices",
+    "max_pool2d",
+    "max_pool3d",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "dropout",
+    "dropout_",
+    "feature_dropout",
+    "feature_dropout_",
+    "alpha_dropout",
+    "alpha_dropout_",
+    "feature_alpha_dropout",
+    "feature_alpha_dropout_",
+    "batch_norm",
+    "instance_norm",
+    "embedding",
+    "adaptive_max_pool1d",
+    "kl_div",
+    "binary_cross_entropy_with_logits",
+    "cosine_embedding_loss",
+    "margin_ranking_loss",
+    "hinge_embedding_loss",
+    "triplet_margin_loss",
+    "poisson_nll_loss",
+    "constant_pad_nd",
+    "channel_shuffle",
+    "native_channel_shuffle",
+]
 _LAZY_NAMES.update({n: ("nn.functional._torch_forms", n) for n in _FUNCTIONAL_FORMS})
 
 

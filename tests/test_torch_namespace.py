@@ -19,23 +19,19 @@ import functorch_lite as fl
 # delete it here; when PyTorch grows one, decide and list it.
 TENSOR_OMISSIONS = frozenset(
     """
-    apply_ as_strided as_strided_ as_strided_scatter as_subclass ccol_indices
-    cdouble chalf cholesky cholesky_inverse cholesky_solve coalesce col_indices
-    conj_physical conj_physical_ const_data_ptr crow_indices data_ptr dense_dim
-    dequantize dim_order eig geqrf grad_dtype hash_tensor index index_reduce
-    index_reduce_ indices int_repr ipu is_coalesced is_distributed is_inference
-    is_ipu is_maia is_meta is_mkldnn is_mps is_mtia is_nested is_pinned is_quantized
-    is_set_to is_shared is_sparse is_sparse_csr is_vulkan is_xla is_xpu istft layout
-    lstsq lu lu_solve map2_ map_ module_load mtia name narrow_copy new
-    new_empty_strided nonzero_static orgqr ormqr output_nr pin_memory
-    q_per_channel_axis q_per_channel_scales q_per_channel_zero_points q_scale
-    q_zero_point qr qscheme record_stream reinforce resize resize_ resize_as
-    resize_as_ resize_as_sparse_ row_indices set_ share_memory_ slice_inverse smm
-    solve sparse_dim sparse_mask sparse_resize_ sparse_resize_and_clear_ sspaddmm
-    stft storage storage_offset storage_type svd symeig to_dense to_mkldnn
-    to_padded_tensor to_sparse to_sparse_bsc to_sparse_bsr to_sparse_coo
-    to_sparse_csc to_sparse_csr triangular_solve unsafe_chunk unsafe_split
-    unsafe_split_with_sizes untyped_storage values volatile xpu
+    apply_ as_strided as_strided_ as_strided_scatter as_subclass ccol_indices chalf
+    coalesce col_indices const_data_ptr crow_indices data_ptr dense_dim dequantize
+    dim_order geqrf grad_dtype hash_tensor index index_reduce index_reduce_ indices
+    int_repr ipu is_coalesced is_distributed is_inference is_ipu is_maia is_meta
+    is_mkldnn is_mps is_mtia is_nested is_pinned is_quantized is_set_to is_shared
+    is_sparse is_sparse_csr is_vulkan is_xla is_xpu istft map2_ map_ module_load
+    mtia name new_empty_strided orgqr ormqr output_nr pin_memory q_per_channel_axis
+    q_per_channel_scales q_per_channel_zero_points q_scale q_zero_point qscheme
+    record_stream reinforce resize resize_as resize_as_sparse_ row_indices set_
+    share_memory_ slice_inverse smm sparse_dim sparse_mask sparse_resize_
+    sparse_resize_and_clear_ sspaddmm stft storage storage_offset storage_type
+    to_dense to_mkldnn to_padded_tensor to_sparse to_sparse_bsc to_sparse_bsr
+    to_sparse_coo to_sparse_csc to_sparse_csr untyped_storage values volatile xpu
 """.split()
 )
 
@@ -67,76 +63,66 @@ TORCH_OMISSIONS = frozenset(
     USE_RTLD_GLOBAL_WITH_LIBTORCH UnionType UntypedStorage Use Value
     affine_grid_generator alias_copy amp ao as_strided as_strided_ as_strided_copy
     as_strided_scatter autocast autocast_decrement_nesting
-    autocast_increment_nesting backends bartlett_window batch_norm_backward_elemt
+    autocast_increment_nesting backends batch_norm_backward_elemt
     batch_norm_backward_reduce batch_norm_elemt batch_norm_gather_stats
-    batch_norm_gather_stats_with_counts batch_norm_stats batch_norm_update_stats
-    binomial bit bits16 bits1x8 bits2x4 bits4x2 bits8 blackman_window builtins
-    can_cast ccol_indices_copy chain_matmul chalf channel_shuffle channels_last
-    channels_last_3d cholesky cholesky_inverse cholesky_solve
+    batch_norm_gather_stats_with_counts batch_norm_stats batch_norm_update_stats bit
+    bits16 bits1x8 bits2x4 bits4x2 bits8 builtins ccol_indices_copy chalf
     choose_qparams_optimized classes classproperty clear_autocast_cache
-    col_indices_copy compiled_with_cxx11_abi complex32 conj_physical conj_physical_
-    constant_pad_nd contiguous_format conv_tbc convolution cpp cpu crow_indices_copy
-    ctc_loss ctypes cudnn_affine_grid_generator cudnn_batch_norm cudnn_convolution
-    cudnn_convolution_add_relu cudnn_convolution_relu cudnn_convolution_transpose
-    cudnn_grid_sampler cudnn_is_acceptable dequantize detach_copy diagonal_copy
-    distributed distributions dsmm eig embedding_bag embedding_renorm_
-    empty_permuted empty_quantized empty_strided expand_copy
-    fake_quantize_per_channel_affine fake_quantize_per_tensor_affine
-    fbgemm_linear_fp16_weight fbgemm_linear_fp16_weight_fp32_activation
-    fbgemm_linear_int8_weight fbgemm_linear_int8_weight_fp32_activation
-    fbgemm_linear_quantize_weight fbgemm_pack_gemm_matrix_fp16
-    fbgemm_pack_quantized_matrix fft finfo float4_e2m1fn_x2 float8_e4m3fn
-    float8_e4m3fnuz float8_e5m2 float8_e5m2fnuz float8_e8m0fnu fork frobenius_norm
-    from_dlpack from_file frombuffer functional functools
-    fused_moving_avg_obs_fake_quant futures fx geqrf get_autocast_cpu_dtype
-    get_autocast_dtype get_autocast_gpu_dtype get_autocast_ipu_dtype
-    get_autocast_xla_dtype get_device_module get_file_path glob gradient
-    grid_sampler grid_sampler_2d grid_sampler_3d gru gru_cell hamming_window
-    hann_window has_lapack has_mkl has_openmp has_spectral hash_tensor histogramdd
-    hsmm hspmm hub iinfo import_ir_module import_ir_module_from_buffer importlib
-    index_reduce indices_copy init_num_threads inspect int1 int2 int3 int4 int5 int6
-    int7 int_repr is_autocast_cache_enabled is_autocast_cpu_enabled
-    is_autocast_enabled is_autocast_ipu_enabled is_autocast_xla_enabled
-    is_distributed is_inference is_storage is_vulkan_available istft jagged
-    kaiser_window layout legacy_contiguous_format library lobpcg lstm lstm_cell
-    lstsq lu lu_solve lu_unpack masked math matrix_rank memory_format
-    merge_type_from_type_comment miopen_batch_norm miopen_convolution
+    col_indices_copy compiled_with_cxx11_abi complex32 conv_tbc convolution cpp cpu
+    crow_indices_copy ctc_loss ctypes cudnn_affine_grid_generator cudnn_batch_norm
+    cudnn_convolution cudnn_convolution_add_relu cudnn_convolution_relu
+    cudnn_convolution_transpose cudnn_grid_sampler cudnn_is_acceptable dequantize
+    detach_copy diagonal_copy distributed distributions dsmm embedding_bag
+    embedding_renorm_ empty_quantized expand_copy fake_quantize_per_channel_affine
+    fake_quantize_per_tensor_affine fbgemm_linear_fp16_weight
+    fbgemm_linear_fp16_weight_fp32_activation fbgemm_linear_int8_weight
+    fbgemm_linear_int8_weight_fp32_activation fbgemm_linear_quantize_weight
+    fbgemm_pack_gemm_matrix_fp16 fbgemm_pack_quantized_matrix fft float4_e2m1fn_x2
+    float8_e4m3fn float8_e4m3fnuz float8_e5m2 float8_e5m2fnuz float8_e8m0fnu fork
+    from_file functional functools fused_moving_avg_obs_fake_quant futures fx geqrf
+    get_autocast_cpu_dtype get_autocast_dtype get_autocast_gpu_dtype
+    get_autocast_ipu_dtype get_autocast_xla_dtype get_device_module get_file_path
+    glob grid_sampler grid_sampler_2d grid_sampler_3d gru gru_cell has_lapack
+    has_mkl has_openmp has_spectral hash_tensor histogramdd hsmm hspmm hub
+    import_ir_module import_ir_module_from_buffer importlib index_reduce
+    indices_copy init_num_threads inspect int1 int2 int3 int4 int5 int6 int7
+    int_repr is_autocast_cache_enabled is_autocast_cpu_enabled is_autocast_enabled
+    is_autocast_ipu_enabled is_autocast_xla_enabled is_distributed is_inference
+    is_storage is_vulkan_available istft jagged library lobpcg lstm lstm_cell masked
+    math merge_type_from_type_comment miopen_batch_norm miopen_convolution
     miopen_convolution_add_relu miopen_convolution_relu miopen_convolution_transpose
     miopen_ctc_loss miopen_depthwise_convolution miopen_rnn
     mkldnn_adaptive_avg_pool2d mkldnn_convolution mkldnn_linear_backward_weights
     mkldnn_max_pool2d mkldnn_max_pool3d mkldnn_rnn_layer monitor mps mtia
-    multiprocessing narrow_copy native_batch_norm native_channel_shuffle
-    native_dropout native_group_norm native_layer_norm native_norm nested
-    nonzero_static norm_except_dim nuclear_norm ops orgqr ormqr os overrides package
-    parse_ir parse_schema parse_type_comment pca_lowrank per_channel_affine
-    per_channel_affine_float_qparams per_channel_symmetric per_tensor_affine
-    per_tensor_symmetric permute_copy platform poisson
-    prepare_multiprocessing_environment preserve_format profiler
+    multiprocessing native_batch_norm native_dropout native_group_norm
+    native_layer_norm native_norm nested norm_except_dim ops orgqr ormqr os
+    overrides package parse_ir parse_schema parse_type_comment pca_lowrank
+    per_channel_affine per_channel_affine_float_qparams per_channel_symmetric
+    per_tensor_affine per_tensor_symmetric permute_copy platform
+    prepare_multiprocessing_environment profiler
     profiler_allow_cudagraph_cupti_lazy_reinit_cuda12 q_per_channel_axis
     q_per_channel_scales q_per_channel_zero_points q_scale q_zero_point qint32 qint8
-    qr qscheme quantization quantize_per_channel quantize_per_tensor
+    qscheme quantization quantize_per_channel quantize_per_tensor
     quantize_per_tensor_dynamic quantized_batch_norm quantized_gru
     quantized_gru_cell quantized_lstm quantized_lstm_cell quantized_max_pool1d
     quantized_max_pool2d quantized_max_pool3d quantized_rnn_relu_cell
-    quantized_rnn_tanh_cell quasirandom quint2x4 quint4x2 quint8 random resize_as_
+    quantized_rnn_tanh_cell quasirandom quint2x4 quint4x2 quint8 random
     resize_as_sparse_ rnn_relu rnn_relu_cell rnn_tanh rnn_tanh_cell row_indices_copy
     saddmm segment_reduce select_copy set_autocast_cache_enabled
     set_autocast_cpu_dtype set_autocast_cpu_enabled set_autocast_dtype
     set_autocast_enabled set_autocast_gpu_dtype set_autocast_ipu_dtype
     set_autocast_ipu_enabled set_autocast_xla_dtype set_autocast_xla_enabled
-    set_default_tensor_type signal slice_copy slice_inverse smm solve sparse
-    sparse_bsc sparse_bsc_tensor sparse_bsr sparse_bsr_tensor
-    sparse_compressed_tensor sparse_coo sparse_coo_tensor sparse_csc
-    sparse_csc_tensor sparse_csr sparse_csr_tensor special split_copy
-    split_with_sizes_copy spmm squeeze_copy sspaddmm stft storage strided svd
-    svd_lowrank sym_constrain_range sym_constrain_range_for_size sym_float
-    sym_fresh_size sym_int sym_ite sym_max sym_min sym_not sym_sqrt sym_sum symeig
-    sys t_copy testing textwrap thread_safe_generator threading to_dlpack torch
-    torch_version transpose_copy triangular_solve typename types uint1 uint16 uint2
-    uint3 uint32 uint4 uint5 uint6 uint64 uint7 unbind_copy unfold_copy
-    unify_type_list unsafe_chunk unsafe_split unsafe_split_with_sizes unsqueeze_copy
-    values_copy version view_as_complex_copy view_as_real_copy view_copy wait
-    warnings windows xpu
+    set_default_tensor_type signal slice_copy slice_inverse smm sparse sparse_bsc
+    sparse_bsc_tensor sparse_bsr sparse_bsr_tensor sparse_compressed_tensor
+    sparse_coo sparse_coo_tensor sparse_csc sparse_csc_tensor sparse_csr
+    sparse_csr_tensor special split_copy split_with_sizes_copy spmm squeeze_copy
+    sspaddmm stft storage svd_lowrank sym_constrain_range
+    sym_constrain_range_for_size sym_float sym_fresh_size sym_int sym_ite sym_max
+    sym_min sym_not sym_sqrt sym_sum sys t_copy testing textwrap
+    thread_safe_generator threading torch torch_version transpose_copy types uint1
+    uint16 uint2 uint3 uint32 uint4 uint5 uint6 uint64 uint7 unbind_copy unfold_copy
+    unify_type_list unsqueeze_copy values_copy version view_as_complex_copy
+    view_as_real_copy view_copy wait warnings windows xpu
 """.split()
 )
 
@@ -314,3 +300,69 @@ def test_post_accumulate_grad_hook_registration() -> None:
         fl.ones(2).register_post_accumulate_grad_hook(lambda t: None)
     with pytest.raises(RuntimeError, match="non-leaf"):
         (w * 2).register_post_accumulate_grad_hook(lambda t: None)
+
+
+# ---------------------------------------------------------------- type information
+@pytest.mark.parametrize("name", ["float16", "bfloat16", "float32", "float64"])
+def test_finfo_matches_pytorch(name: str) -> None:
+    ours, theirs = fl.finfo(getattr(fl, name)), torch.finfo(getattr(torch, name))
+    for field in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution"):
+        assert getattr(ours, field) == getattr(theirs, field), field
+    assert ours.dtype == theirs.dtype
+
+
+@pytest.mark.parametrize("name", ["uint8", "int8", "int16", "int32", "int64"])
+def test_iinfo_matches_pytorch(name: str) -> None:
+    ours, theirs = fl.iinfo(getattr(fl, name)), torch.iinfo(getattr(torch, name))
+    assert (ours.bits, ours.min, ours.max) == (theirs.bits, theirs.min, theirs.max)
+
+
+def test_can_cast_and_typename_match_pytorch() -> None:
+    names = ["bool", "uint8", "int32", "int64", "float32", "float64", "complex64"]
+    for a in names:
+        for b in names:
+            assert fl.can_cast(getattr(fl, a), getattr(fl, b)) == torch.can_cast(
+                getattr(torch, a), getattr(torch, b)
+            ), (a, b)
+        assert fl.typename(fl.zeros(1, dtype=getattr(fl, a))) == torch.typename(
+            torch.zeros(1, dtype=getattr(torch, a))
+        )
+    assert fl.typename(3) == torch.typename(3)
+
+
+def test_layout_and_memory_format_tags() -> None:
+    assert repr(fl.strided) == repr(torch.strided)
+    assert repr(fl.channels_last) == repr(torch.channels_last)
+    assert fl.ones(2).layout is fl.strided
+
+
+# ---------------------------------------------------------------- sampling, interop
+def test_poisson_and_binomial_moments_and_seeding() -> None:
+    rates = fl.full((20000,), 3.0)
+    a = fl.poisson(rates, fl.Generator().manual_seed(1))
+    b = fl.poisson(rates, fl.Generator().manual_seed(1))
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert a.dtype is fl.float32
+    assert abs(float(a.mean()) - 3.0) < 0.1 and abs(float(a.var()) - 3.0) < 0.2
+    draws = fl.binomial(fl.full((20000,), 10.0), fl.full((20000,), 0.3))
+    assert abs(float(draws.mean()) - 3.0) < 0.1 and abs(float(draws.var()) - 2.1) < 0.2
+    assert float(draws.min()) >= 0 and float(draws.max()) <= 10
+
+
+def test_dlpack_and_buffer_round_trips() -> None:
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    np.testing.assert_array_equal(fl.from_dlpack(x).numpy(), x)
+    t = torch.from_dlpack(fl.to_dlpack(fl.tensor(x)))
+    np.testing.assert_array_equal(t.numpy(), x)
+    raw = np.arange(4, dtype=np.int32).tobytes()
+    np.testing.assert_array_equal(
+        fl.frombuffer(raw, dtype=fl.int32, offset=4).numpy(),
+        torch.frombuffer(bytearray(raw), dtype=torch.int32, offset=4).numpy(),
+    )
+
+
+def test_nonzero_static_under_jit() -> None:
+    f = fl.jit(lambda x: fl.nonzero_static(x > 0, size=3))
+    out = f(fl.tensor([[1.0, -1.0], [2.0, 3.0]]))
+    expected = torch.nonzero_static(torch.tensor([[1.0, -1.0], [2.0, 3.0]]) > 0, size=3)
+    np.testing.assert_array_equal(out.numpy(), expected.numpy())

@@ -504,6 +504,21 @@ def nonzero(input: Tensor, *, out: Tensor | None = None, as_tuple: bool = False)
     return Tensor(jnp.asarray(nz.reshape(-1, arr.ndim)))
 
 
+def _nonzero_static_kernel(a: Any, *, size: int, fill_value: int) -> Any:
+    idx = jnp.nonzero(a.reshape(a.shape or (1,)), size=size, fill_value=fill_value)
+    return jnp.stack(idx, -1).astype(jnp.int64)[:, : a.ndim]
+
+
+_nonzero_static = Op("nonzero_static", _nonzero_static_kernel, saves_inputs=False)
+
+
+@register
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
+    """``torch.nonzero_static``: ``nonzero`` padded (with ``fill_value``) or cut to
+    ``size`` rows: a static shape, so it also works under ``jit``."""
+    return _nonzero_static(input, size=int(size), fill_value=int(fill_value))
+
+
 @register
 def argwhere(input: Tensor) -> Tensor:
     """``torch.argwhere``: ``nonzero(input)`` as an ``(n, ndim)`` tensor."""

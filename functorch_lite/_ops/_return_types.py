@@ -39,10 +39,12 @@ linalg_inv_ex = _make("linalg_inv_ex", "inverse info")
 linalg_cholesky_ex = _make("linalg_cholesky_ex", "L info")
 frexp = _make("frexp", "mantissa exponent")
 histogram = _make("histogram", "hist bin_edges")
+triangular_solve = _make("triangular_solve", "solution cloned_coefficient")
+lu_unpack = _make("lu_unpack", "P L U")
 
 __all__ = [
     "max", "min", "aminmax", "cummax", "cummin", "sort", "topk", "kthvalue", "median",
     "nanmedian", "mode", "slogdet", "linalg_slogdet", "qr", "linalg_qr", "svd",
     "linalg_svd", "linalg_eigh", "linalg_lstsq", "linalg_inv_ex", "linalg_cholesky_ex",
-    "frexp", "histogram",
+    "frexp", "histogram", "triangular_solve", "lu_unpack",
 ]  # fmt: skip

@@ -109,7 +109,7 @@ def _polygamma_kernel(a: Any, *, n: int, dtype: Any) -> Any:
     a = jnp.asarray(a, dtype)
     if n == 0:
         return jsp.digamma(a)
-    return jsp.polygamma(jnp.asarray(n, dtype), a)
+    return jsp.polygamma(jnp.asarray(n, jnp.int32), a)
 
 
 _polygamma = Op("polygamma", _polygamma_kernel)

@@ -170,7 +170,16 @@ def histogram(input: Tensor, bins: int | Tensor, *, range: Any = None,  # noqa: 
 def _quantile_kernel(a: Any, q: Any, *, axis: Any, keepdim: bool, method: str,
                      nan: bool) -> Any:  # fmt: skip
     f = jnp.nanquantile if nan else jnp.quantile
-    return f(a, jnp.asarray(q, a.dtype), axis=axis, keepdims=keepdim, method=method)
+    q = jnp.asarray(q, a.dtype)
+    if method != "nearest":
+        return f(a, q, axis=axis, keepdims=keepdim, method=method)
+    # PyTorch rounds the rank q * (n - 1) half to even; pick lower/higher with it.
+    lo = f(a, q, axis=axis, keepdims=keepdim, method="lower")
+    hi = f(a, q, axis=axis, keepdims=keepdim, method="higher")
+    valid = ~jnp.isnan(a) if nan else jnp.ones(a.shape, bool)
+    n = jnp.sum(valid, axis=axis, keepdims=keepdim).astype(a.dtype)
+    rank = q.reshape(q.shape + (1,) * n.ndim) * (n - 1)
+    return jnp.where(jnp.round(rank) > jnp.floor(rank), hi, lo)
 
 
 _quantile = Op("quantile", _quantile_kernel)
@@ -261,6 +270,79 @@ def corrcoef(input: Tensor) -> Tensor:
             f"input with {input.ndim} dimensions"
         )
     return _corrcoef(input, dtype=_float_dtype(input))
+
+
+# ---------------------------------------------------------------- gradient
+def _gradient_kernel(f: Any, x: Any, *, h: float, axis: int, edge_order: int,
+                     dtype: Any) -> Any:  # fmt: skip
+    """numpy's second-order accurate differences (one-sided ``edge_order`` at ends)."""
+    f = jnp.moveaxis(jnp.asarray(f, dtype), axis, -1)
+    n = f.shape[-1]
+    dx = jnp.full((n - 1,), h, dtype) if x is None else jnp.diff(jnp.asarray(x, dtype))
+    d1, d2 = dx[:-1], dx[1:]
+    a = -d2 / (d1 * (d1 + d2))
+    b = (d2 - d1) / (d1 * d2)
+    c = d1 / (d2 * (d1 + d2))
+    mid = a * f[..., :-2] + b * f[..., 1:-1] + c * f[..., 2:]
+    if edge_order == 1:
+        first = (f[..., 1:2] - f[..., :1]) / dx[0]
+        last = (f[..., -1:] - f[..., -2:-1]) / dx[-1]
+    else:
+        p, q = dx[0], dx[1]
+        first = (-(2 * p + q) / (p * (p + q)) * f[..., :1] + (p + q) / (p * q)
+                 * f[..., 1:2] - p / (q * (p + q)) * f[..., 2:3])  # fmt: skip
+        p, q = dx[-2], dx[-1]
+        last = (q / (p * (p + q)) * f[..., -3:-2] - (q + p) / (p * q) * f[..., -2:-1]
+                + (2 * q + p) / (q * (p + q)) * f[..., -1:])  # fmt: skip
+    return jnp.moveaxis(jnp.concatenate([first, mid, last], -1), -1, axis)
+
+
+_gradient = Op("gradient", _gradient_kernel)
+
+
+@register(method=False)
+def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None,
+             edge_order: int = 1) -> tuple[Tensor, ...]:  # fmt: skip
+    """``torch.gradient``: derivative estimates along each of ``dim`` (all dims by
+    default): central differences inside, one-sided of ``edge_order`` (1 or 2) at
+    the ends; ``spacing`` a scalar, one scalar per dim, or coordinates per dim."""
+    if edge_order not in (1, 2):
+        raise RuntimeError(
+            "torch.gradient only supports edge_order=1 and edge_order=2."
+        )
+    if dim is None:
+        dims = tuple(range(input.ndim))
+    elif isinstance(dim, int):
+        dims = (_wrap_dim(dim, input.ndim),)
+    else:
+        dims = tuple(_wrap_dim(d, input.ndim) for d in dim)
+    if isinstance(spacing, (list, tuple)):
+        if len(spacing) != len(dims):
+            raise RuntimeError(
+                f"torch.gradient expected spacing to be unspecified, a scalar or a list"
+                f" of length equal to 'self.dim() = {len(dims)}', since dim argument "
+                f"was not given, but got a list of length {len(spacing)}"
+            )
+        spacings = list(spacing)
+    else:
+        spacings = [spacing] * len(dims)
+    for d in dims:
+        if input.shape[d] < edge_order + 1:
+            raise RuntimeError(
+                "torch.gradient expected each dimension size to be at least "
+                "edge_order+1"
+            )
+    dt = _float_dtype(input)
+    out = []
+    for d, sp in zip(dims, spacings, strict=True):
+        if isinstance(sp, Tensor) and sp.ndim == 1:
+            out.append(_gradient(input, sp, h=1.0, axis=d, edge_order=edge_order,
+                                 dtype=dt))  # fmt: skip
+        else:
+            h = float(sp.item() if isinstance(sp, Tensor) else sp)
+            out.append(_gradient(input, None, h=h, axis=d, edge_order=edge_order,
+                                 dtype=dt))  # fmt: skip
+    return tuple(out)
 
 
 __all__ = exported(globals())

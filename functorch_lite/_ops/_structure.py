@@ -82,9 +82,8 @@ def unravel_index(indices: Tensor, shape: int | Sequence[int]) -> tuple[Tensor, 
                         str(indices.dtype))  # fmt: skip
     dims = (int(shape),) if isinstance(shape, int) else tuple(int(s) for s in shape)
     n = int(np.prod(dims, dtype=np.int64))
-    if np.any(np.asarray(indices._data) >= n) or np.any(np.asarray(indices._data) < -n):
-        raise RuntimeError("'indices' must be in range [-prod(shape), prod(shape))")
     flat = indices if indices.dtype is _dtype.int64 else indices.long()
+    # PyTorch wraps out-of-range flat indices modulo prod(shape) (no error).
     wrapped = flat % n if n else flat
     stacked = _unravel_op(wrapped, shape=dims)
     return tuple(stacked.select(0, k) for k in builtins.range(len(dims)))
@@ -161,13 +160,13 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
 
 
 @register(method=False)
-def range(start: Any = 0, end: Any = None, step: Any = 1, *,  # noqa: A001
+def range(start: Any, end: Any = None, step: Any = 1, *,  # noqa: A001
           dtype: DType = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:  # fmt: skip
     """``torch.range`` (deprecated in PyTorch): like ``arange`` but the end is
     INCLUDED and the default dtype is always the default float dtype."""
     if end is None:
-        start, end = 0, start
+        raise TypeError("range() missing required argument 'end' (pos 2)")
     n = int(np.floor((float(end) - float(start)) / float(step))) + 1
     dt = _dtype.as_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
     vals = float(start) + np.arange(builtins.max(n, 0), dtype=np.float64) * float(step)

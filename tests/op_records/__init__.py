@@ -1,6 +1,6 @@
 """Op records by area; ``RECORDS`` is their concatenation (see ``tests/op_db.py``)."""
 
-from op_records import index, linalg, namespace, pointwise, reduce, shape
+from op_records import index, legacy, linalg, namespace, pointwise, reduce, shape
 
 RECORDS: list = [
     *pointwise.RECORDS,
@@ -9,4 +9,5 @@ RECORDS: list = [
     *shape.RECORDS,
     *index.RECORDS,
     *namespace.RECORDS,
+    *legacy.RECORDS,
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..._ops._views import inplace as _inplace
 from ..._tensor import Tensor
-from . import _distance, _dropout, _loss, _norm, _pooling, _sparse
+from . import _distance, _dropout, _loss, _norm, _padding, _pooling, _sparse
 from ._conv import conv1d as conv1d
 from ._conv import conv2d as conv2d
 from ._conv import conv3d as conv3d
@@ -39,6 +39,9 @@ from ._vision import pixel_shuffle as pixel_shuffle
 from ._vision import pixel_unshuffle as pixel_unshuffle
 
 _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
+# ATen's schemas say ``reduction=1`` (mean), but ``torch.kl_div(x, y)`` and the other
+# losses below return the unreduced loss when ``reduction`` is omitted (PyTorch 2.x
+# Python bindings, checked against torch 2.13): we match the observed default, 0.
 
 _ = _distance  # the distance functionals are re-exported by name above
 
@@ -131,8 +134,30 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any) -> tuple[Tensor, Tensor
     return _pooling.adaptive_max_pool1d(input, output_size, True)  # type: ignore[return-value]
 
 
+def constant_pad_nd(input: Tensor, pad: Any, value: float = 0) -> Tensor:
+    """``torch.constant_pad_nd``: ``F.pad(input, pad, "constant", value)``."""
+    return _padding.pad(input, pad, "constant", value)
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """``torch.channel_shuffle``: split the channels (dim 1) into ``groups`` and
+    interleave them (ShuffleNet)."""
+    n, c = input.shape[0], input.shape[1]
+    if c % groups:
+        raise RuntimeError(
+            "Number of channels must be divisible by groups. Got "
+            f"{c} channels and {groups} groups."
+        )
+    rest = tuple(input.shape[2:])
+    grouped = input.reshape((n, groups, c // groups) + rest)
+    return grouped.transpose(1, 2).reshape((n, c) + rest)
+
+
+native_channel_shuffle = channel_shuffle
+
+
 # ---------------------------------------------------------------- losses
-def kl_div(input: Tensor, target: Tensor, reduction: int = 1, *,
+def kl_div(input: Tensor, target: Tensor, reduction: int = 0, *,
            log_target: bool = False) -> Tensor:  # fmt: skip
     """``torch.kl_div``: ``reduction`` 0/1/2 = none/mean/sum (ATen's enum)."""
     return _loss.kl_div(input, target, reduction=_reduction(reduction),
@@ -142,7 +167,7 @@ def kl_div(input: Tensor, target: Tensor, reduction: int = 1, *,
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                      weight: Tensor | None = None,
                                      pos_weight: Tensor | None = None,
-                                     reduction: int = 1) -> Tensor:  # fmt: skip
+                                     reduction: int = 0) -> Tensor:  # fmt: skip
     """``torch.binary_cross_entropy_with_logits`` (``reduction`` as ATen's int)."""
     return _loss.binary_cross_entropy_with_logits(
         input, target, weight, reduction=_reduction(reduction), pos_weight=pos_weight
@@ -150,21 +175,21 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor,
-                          margin: float = 0.0, reduction: int = 1) -> Tensor:  # fmt: skip
+                          margin: float = 0.0, reduction: int = 0) -> Tensor:  # fmt: skip
     """``torch.cosine_embedding_loss`` (``reduction`` as ATen's int)."""
     return _loss.cosine_embedding_loss(input1, input2, target, margin,
                                        reduction=_reduction(reduction))  # fmt: skip
 
 
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor,
-                        margin: float = 0.0, reduction: int = 1) -> Tensor:  # fmt: skip
+                        margin: float = 0.0, reduction: int = 0) -> Tensor:  # fmt: skip
     """``torch.margin_ranking_loss`` (``reduction`` as ATen's int)."""
     return _loss.margin_ranking_loss(input1, input2, target, margin,
                                      reduction=_reduction(reduction))  # fmt: skip
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
-                         reduction: int = 1) -> Tensor:  # fmt: skip
+                         reduction: int = 0) -> Tensor:  # fmt: skip
     """``torch.hinge_embedding_loss`` (``reduction`` as ATen's int)."""
     return _loss.hinge_embedding_loss(input, target, margin,
                                       reduction=_reduction(reduction))  # fmt: skip
@@ -172,7 +197,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
 
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
                         margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
-                        swap: bool = False, reduction: int = 1) -> Tensor:  # fmt: skip
+                        swap: bool = False, reduction: int = 0) -> Tensor:  # fmt: skip
     """``torch.triplet_margin_loss`` (``reduction`` as ATen's int)."""
     return _loss.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
                                      reduction=_reduction(reduction))  # fmt: skip
@@ -195,5 +220,6 @@ __all__ = [
     "feature_alpha_dropout_", "batch_norm", "instance_norm", "embedding",
     "adaptive_max_pool1d", "kl_div", "binary_cross_entropy_with_logits",
     "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss",
-    "triplet_margin_loss", "poisson_nll_loss",
+    "triplet_margin_loss", "poisson_nll_loss", "constant_pad_nd", "channel_shuffle",
+    "native_channel_shuffle",
 ]  # fmt: skip
