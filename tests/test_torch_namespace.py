@@ -302,6 +302,25 @@ def test_post_accumulate_grad_hook_registration() -> None:
         (w * 2).register_post_accumulate_grad_hook(lambda t: None)
 
 
+def test_post_accumulate_grad_hook_sees_the_accumulated_grad() -> None:
+    def run(lib: object) -> list[np.ndarray]:
+        w = lib.ones(3, requires_grad=True)  # type: ignore[attr-defined]
+        seen: list[np.ndarray] = []
+        handle = w.register_post_accumulate_grad_hook(
+            lambda p: seen.append(p.grad.detach().numpy().copy())
+        )
+        (w * 2).sum().backward()
+        (w * w).sum().backward(create_graph=True)
+        handle.remove()
+        (w * 3).sum().backward()
+        return seen
+
+    ours, theirs = run(fl), run(torch)
+    assert len(ours) == len(theirs) == 2
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b)
+
+
 # ---------------------------------------------------------------- type information
 @pytest.mark.parametrize("name", ["float16", "bfloat16", "float32", "float64"])
 def test_finfo_matches_pytorch(name: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from .._tensor import Tensor
 from ._registry import method
 
-_HOOKS: dict[int, list[Callable[[Tensor], None]]] = {}
+HOOKS: dict[int, list[Callable[[Tensor], None]]] = {}
 
 
 class RemovableHandle:
@@ -50,22 +50,22 @@ def register_post_accumulate_grad_hook(
             "post accumulate grad hooks cannot be registered on non-leaf tensors"
         )
     key = id(self)
-    hooks = _HOOKS.get(key)
+    hooks = HOOKS.get(key)
     if hooks is None:
-        hooks = _HOOKS[key] = []
-        weakref.finalize(self, _HOOKS.pop, key, None)
+        hooks = HOOKS[key] = []
+        weakref.finalize(self, HOOKS.pop, key, None)
     hooks.append(hook)
     return RemovableHandle(hooks, hook)
 
 
 def has_post_accumulate_grad_hooks(t: Tensor) -> bool:
     """Whether backward must take the per-leaf path for ``t`` (hooks to run)."""
-    return bool(_HOOKS.get(id(t)))
+    return bool(HOOKS.get(id(t)))
 
 
 def run_post_accumulate_grad_hooks(t: Tensor) -> None:
     """Call ``t``'s post-accumulate hooks in registration order (engine entry point)."""
-    for hook in list(_HOOKS.get(id(t), ())):
+    for hook in list(HOOKS.get(id(t), ())):
         hook(t)
 
 

@@ -26,6 +26,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _config
+from .._ops import _hooks as _post_hooks
 from .._tensor import Tensor
 from ._grad_mode import anomaly
 from ._grad_mode import state as grad_state
@@ -473,15 +474,17 @@ def _accumulate(leaf: Tensor, g: Any, create_graph: bool) -> None:
     if create_graph:
         gt = g if isinstance(g, Tensor) else Tensor(g)
         leaf.grad = gt if leaf._grad is None else leaf._grad + gt  # type: ignore[operator]
-        return
-    if isinstance(g, Tensor):
-        g = g._data
-    if g.dtype != leaf._data.dtype:
-        g = g.astype(leaf._data.dtype)
-    if leaf._grad is None:
-        leaf.grad = Tensor(g)
     else:
-        leaf._grad._rebind(leaf._grad._data + g)
+        if isinstance(g, Tensor):
+            g = g._data
+        if g.dtype != leaf._data.dtype:
+            g = g.astype(leaf._data.dtype)
+        if leaf._grad is None:
+            leaf.grad = Tensor(g)
+        else:
+            leaf._grad._rebind(leaf._grad._data + g)
+    if _post_hooks.HOOKS:  # Tensor.register_post_accumulate_grad_hook
+        _post_hooks.run_post_accumulate_grad_hooks(leaf)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
