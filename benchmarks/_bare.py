@@ -15,11 +15,17 @@ def bare_executable(program: Any, args: list[Any]) -> Any:
     It feeds each call's new state arrays into the next call as the wrapper does, but
     touches no Tensor. Returns the step's first output array.
     """
-    state = {"written": [t._data.copy() for t in program.written_in]}
+    state = {"written": [t._data.copy() for t in program.written_first]}
     read = [t._data for t in program.read_in]
+    # Which output feeds each input next time: that of the input's first tensor.
+    feeds: dict[int, int] = {}
+    for slot_in, slot_out in zip(program.in_slots, program.out_slots):
+        feeds.setdefault(slot_in, slot_out)
+    first_out = [feeds[i] for i in range(len(program.written_first))]
 
     def call() -> Any:
-        state["written"], _, out = program.jitted(state["written"], read, args)
+        new, _, out = program.jitted(state["written"], read, args)
+        state["written"] = [new[i] for i in first_out]
         return out[0]
 
     return call

@@ -180,6 +180,13 @@ def _subjaxprs(params: dict[str, Any]) -> Iterator[Any]:
                 yield x  # Jaxpr
 
 
+def _shared_name(label: dict[int, str], program: Any, t: Tensor) -> str:
+    """``t``'s label, noting how many written tensors share its array."""
+    i = next(i for i, u in enumerate(program.written_in) if u is t)
+    n = program.in_slots.count(program.in_slots[i])
+    return label[id(t)] + (f" (one array shared by {n} tensors)" if n > 1 else "")
+
+
 def _slots(arrays: list[Any], names: list[str], kind: str) -> list[Slot]:
     return [Slot(n, kind, tuple(a.shape), str(a.dtype)) for n, a in zip(names, arrays)]
 
@@ -208,7 +215,9 @@ def trace(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Traced:
         if any(t is a for a in args):
             state_label[i] += AS_STATE
     written_ex, read_ex, arg_ex = program.example_args
-    written_names = [n for n, w in zip(state_label, program.written) if w]
+    label = {id(t): n for t, n in zip(program.state, state_label)}
+    # Written tensors sharing one array (a group's step count) share one input.
+    written_names = [_shared_name(label, program, t) for t in program.written_first]
     read_names = [n for n, w in zip(state_label, program.written) if not w]
     inputs = _slots(written_ex, written_names, "state")
     inputs += _slots(read_ex, read_names, "state (read)")
@@ -219,17 +228,22 @@ def trace(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Traced:
     # slot's new gradient is either one of those grads or the new value of the old
     # .grad tensor it replaces (a written state entry). Listed: state, then every
     # gradient in parameter order, then the function's outputs.
-    written_in = [t for t, w in zip(program.state, program.written) if w]
     holder = {gid for gid, in_state in zip(program.grad_ids, program.grad_in_state)
               if in_state}  # fmt: skip
-    n_state = len(written_ex)
+    n_state = max(program.out_slots, default=-1) + 1
+    first_of_slot: dict[int, Tensor] = {}
+    for t, slot in zip(program.written_in, program.out_slots):
+        first_of_slot.setdefault(slot, t)
+    state_out = [first_of_slot[i] for i in range(n_state)]
     outputs = _slots(
-        [a for t, a in zip(written_in, out_avals) if id(t) not in holder],
-        [n for t, n in zip(written_in, written_names) if id(t) not in holder],
+        [a for t, a in zip(state_out, out_avals) if id(t) not in holder],
+        [_shared_name(label, program, t) for t in state_out if id(t) not in holder],
         "state",
     )
     grad_avals = iter(out_avals[n_state:])
-    by_id = dict(zip(map(id, written_in), out_avals))
+    by_id = {
+        id(t): out_avals[slot] for t, slot in zip(program.written_in, program.out_slots)
+    }
     grad_slots = []
     for p, none, gid, in_state in zip(program.grad_slots, program.grad_none_out,
                                       program.grad_ids, program.grad_in_state):  # fmt: skip

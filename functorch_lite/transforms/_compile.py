@@ -76,7 +76,8 @@ class _Program:
     __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
                  "out_static", "donate", "grad_none_out", "jit_fn",
                  "example_args", "differentiable", "op", "written_in", "read_in",
-                 "grad_in_state", "grad_plan", "grad_ids", "single", "recycling")  # fmt: skip
+                 "grad_in_state", "grad_plan", "grad_ids", "single", "recycling",
+                 "in_slots", "out_slots", "written_first", "written_alias")  # fmt: skip
 
     def __init__(self) -> None:
         self.jitted: Any = None
@@ -99,6 +100,16 @@ class _Program:
         #: Written state tensors (donated inputs) and read-only state tensors.
         self.written_in: list[Tensor] = []
         self.read_in: list[Tensor] = []
+        #: Written tensors holding one array (an optimizer's step count shared by a
+        #: group) enter as ONE input and leave as one output while they stay shared:
+        #: the step then computes their update once. ``in_slots[i]``/``out_slots[i]``
+        #: are written tensor i's input and output positions; ``written_first`` the
+        #: tensor read for each input, ``written_alias`` the (tensor, slot) pairs whose
+        #: sharing the guard checks.
+        self.in_slots: list[int] = []
+        self.out_slots: list[int] = []
+        self.written_first: list[Tensor] = []
+        self.written_alias: list[tuple[Tensor, int]] = []
         #: Per grad slot: its new gradient is returned as the new value of the old
         #: ``.grad`` tensor (a written state input) rather than as a separate output.
         #: That is the usual step — ``zero_grad()`` drops the old grad, ``backward()``
@@ -121,6 +132,14 @@ class _Program:
         pairs = list(zip(self.state, self.written))
         self.written_in = [t for t, w in pairs if w]
         self.read_in = [t for t, w in pairs if not w]
+        firsts: dict[int, Tensor] = {}
+        self.written_alias = []
+        for t, slot in zip(self.written_in, self.in_slots):
+            if slot in firsts:
+                self.written_alias.append((t, slot))
+            else:
+                firsts[slot] = t
+        self.written_first = [firsts[i] for i in range(len(firsts))]
         self.grad_plan = [
             (p, none)
             for p, none, in_state in zip(
@@ -136,6 +155,15 @@ class _Program:
             jax.tree_util.tree_unflatten(self.out_tree, [probe]), Tensor
         )
 
+    def layout_holds(self) -> bool:
+        """The guard on state: ``.grad`` slots and array sharing as when traced."""
+        for p, gid in zip(self.grad_slots, self.grad_ids):
+            g = p._grad
+            if (None if g is None else id(g)) != gid:
+                return False
+        firsts = self.written_first
+        return all(t._data is firsts[slot]._data for t, slot in self.written_alias)
+
     def run(self, arrays: list[Any]) -> Any:
         """Call the executable on the state's current arrays and write the results back.
 
@@ -150,7 +178,7 @@ class _Program:
 
         Returns the step's output and the program's output arrays.
         """
-        written = [t._data for t in self.written_in]
+        written = [t._data for t in self.written_first]
         if self.donate and len(set(map(id, written))) != len(written):
             # One array held by two state tensors cannot be donated twice: copy one.
             seen: set[int] = set()
@@ -161,8 +189,8 @@ class _Program:
         new_written, grads, out = executable(
             written, [t._data for t in self.read_in], arrays, *extra
         )
-        for t, a in zip(self.written_in, new_written):
-            t._data = a
+        for t, slot in zip(self.written_in, self.out_slots):
+            t._data = new_written[slot]
             t._version += 1
         if self.grad_plan:
             gi = iter(grads)
@@ -329,12 +357,7 @@ class CompiledFunction:
         return out
 
     def _slots_match(self, program: _Program) -> bool:
-        """Each ``.grad`` slot holds what it held when the program was traced."""
-        for p, gid in zip(program.grad_slots, program.grad_ids):
-            g = p._grad
-            if (None if g is None else id(g)) != gid:
-                return False
-        return True
+        return program.layout_holds()
 
     def _state_layout(self, tensors: dict[int, Tensor], written: set[int],
                       slots: dict[int, Tensor]) -> tuple[list[Tensor], list[bool]]:  # fmt: skip
@@ -434,7 +457,7 @@ class CompiledFunction:
                 for t in state
             ]
             saved_grads = [p._grad for p in slots]
-            inputs = list(written_arrays) + list(read_arrays)
+            inputs = [written_arrays[i] for i in in_slots] + list(read_arrays)
             try:
                 for t, a in zip(state, inputs):
                     t._data = a
@@ -489,10 +512,16 @@ class CompiledFunction:
                     for i, g in enumerate(grads_now)
                     if g is not None and i not in in_state
                 ]
+                # Tensors still sharing one array leave as one output.
+                firsts: dict[int, int] = {}
+                info["out_slots"] = [
+                    firsts.setdefault(id(a), len(firsts)) for a in new_written
+                ]
+                unique = list({id(a): a for a in new_written}.values())
                 # State first: JAX pairs donated inputs with outputs of the same
                 # shape in order, so input i aliases output i and XLA needs no
                 # copies to update in place.
-                return new_written, grad_arrays, out_arrays
+                return unique, grad_arrays, out_arrays
             finally:
                 if "recorder" in locals():
                     recorder.restore_missed()
@@ -509,13 +538,22 @@ class CompiledFunction:
 
         from ._modes import compiler_options
 
+        # Written tensors sharing one array share one input (see _Program.in_slots).
+        firsts: dict[int, int] = {}
+        in_slots = [
+            firsts.setdefault(id(t._data), len(firsts))
+            for t, w in zip(state, program.written)
+            if w
+        ]
+        program.in_slots = in_slots
         donate = (0,) if self.donate_state else ()
         options = compiler_options(self.mode) or None  # max-autotune flags on GPU
         # keep_unused: a donated input the program does not read (an old .grad)
         # still reaches XLA, which reuses its buffer for an output of its shape.
         jitted = jax.jit(pure, donate_argnums=donate, keep_unused=True,
                          compiler_options=options)  # fmt: skip
-        written_arrays = [t._data for t, w in zip(state, program.written) if w]
+        written_tensors = [t for t, w in zip(state, program.written) if w]
+        written_arrays = list({id(t._data): t._data for t in written_tensors}.values())
         read_arrays = [t._data for t, w in zip(state, program.written) if not w]
         # Trace and compile now, so that missed state and trace errors surface here.
         # Calls then go through the ``jax.jit`` object, which reuses this trace and
@@ -541,6 +579,7 @@ class CompiledFunction:
             and any(t._requires_grad for t in state)
         )
         program.grad_in_state = info["grad_in_state"]
+        program.out_slots = info["out_slots"]
         program.finish_layout()
 
     def _run(self, program: _Program, arrays: list[Any]) -> Any:
@@ -554,9 +593,7 @@ class CompiledFunction:
         """
         from .._ops._dispatch import Op, dispatch
 
-        state = program.state
-        written = [t for t, w in zip(state, program.written) if w]
-        read = [t for t, w in zip(state, program.written) if not w]
+        written, read = program.written_first, program.read_in
         dyn = (
             tuple(a for i, a in enumerate(args) if i not in self.static_argnums),
             kwargs,
@@ -566,6 +603,7 @@ class CompiledFunction:
             x for x in leaves if isinstance(x, (Tensor, jax.Array, jax.core.Tracer))
         ]
         n_w, n_r = len(written), len(read)
+        n_new = max(program.out_slots, default=-1) + 1  # distinct new state arrays
         n_out = sum(st is None for st in program.out_static)
         if program.op is None:
             jit_fn = program.jit_fn
@@ -579,13 +617,14 @@ class CompiledFunction:
                 flat_out = tuple(outs) + tuple(new_w) + tuple(grads)
                 return flat_out if len(flat_out) != 1 else flat_out[0]
 
-            total = n_out + n_w + sum(not g for g in program.grad_none_out)
+            total = n_out + n_new + sum(not g for g in program.grad_none_out)
             program.op = Op("compiled", whole, n_out=total, saves_inputs=False,
                             backward_name="CompiledFunctionBackward")  # fmt: skip
         results = dispatch(program.op, tuple(written + read + arg_inputs), {})
         results = results if isinstance(results, tuple) else (results,)
-        for t, r in zip(written, results[n_out : n_out + n_w]):
-            t._data = r._data
+        new_state = results[n_out : n_out + n_new]
+        for t, slot in zip(program.written_in, program.out_slots):
+            t._data = new_state[slot]._data
             t._version += 1
         it = iter(results[:n_out])
         leaves_out = [next(it) if st is None else st for st in program.out_static]

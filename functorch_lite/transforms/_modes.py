@@ -128,7 +128,6 @@ class FastCall:
         self.flags = [guard() for guard in self.guards]
         self.grad_enabled = grad_state.enabled
         self.syncs = cf.syncs
-        self.slots = list(zip(program.grad_slots, program.grad_ids))
         self.previous = None
 
     def _arrays(
@@ -156,11 +155,7 @@ class FastCall:
         for guard, flag in zip(self.guards, self.flags):
             if guard() != flag:
                 return False
-        for p, gid in self.slots:
-            g = p._grad
-            if (None if g is None else id(g)) != gid:
-                return False
-        return True
+        return self.program is not None and self.program.layout_holds()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         cf = self._compiled

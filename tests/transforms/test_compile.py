@@ -302,6 +302,12 @@ def test_grad_slots_match_eager_and_hyperparameters_are_read_only(
     # zero_grad(set_to_none=True) + backward: each new gradient is written into the
     # dropped old .grad's buffer (returned as that tensor's new value).
     assert all(program.grad_in_state) == (zero_grad == "none")
+    # The group's step count is one array shared by its parameters' states: one
+    # input, one computation and one output, still shared after compiled steps.
+    steps = [opt.state[p]["step"]._data for p in comp.parameters()]
+    assert all(s is steps[0] for s in steps)
+    assert len(program.written_first) == len(program.written_in) - len(steps) + 1
+    np.testing.assert_allclose(float(opt.state[next(comp.parameters())]["step"]), 5.0)
 
 
 def test_reduce_overhead_recycles_large_outputs_like_cuda_graphs() -> None:
