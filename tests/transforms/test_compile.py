@@ -293,7 +293,9 @@ def test_grad_slots_match_eager_and_hyperparameters_are_read_only(
     for pe, pc in zip(eager.parameters(), comp.parameters()):
         np.testing.assert_allclose(pc.detach().numpy(), pe.detach().numpy(),
                                    rtol=RTOL, atol=ATOL)  # fmt: skip
-        np.testing.assert_allclose(pc.grad.numpy(), pe.grad.numpy(), rtol=RTOL, atol=ATOL)
+        np.testing.assert_allclose(
+            pc.grad.numpy(), pe.grad.numpy(), rtol=RTOL, atol=ATOL
+        )
     cf = getattr(fn, "_compiled", fn)
     program = list(cf.programs.values())[-1]
     # lr, betas, eps, weight_decay are inputs the step reads, never outputs.
