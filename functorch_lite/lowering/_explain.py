@@ -31,6 +31,8 @@ class ExplainOutput:
         bytes_accessed: XLA's estimate of memory traffic per call.
         memory: argument/output/temp bytes of the executable.
         state_inputs: number of state arrays handed in per call.
+        symbolic_programs: ``dynamic=True`` programs traced with symbolic batch
+            sizes (each serves every batch size: new sizes compile, never re-trace).
     """
 
     graph_count: int
@@ -43,12 +45,18 @@ class ExplainOutput:
     bytes_accessed: float
     memory: dict[str, int]
     state_inputs: int
+    symbolic_programs: int = 0
 
     def __str__(self) -> str:
         lines = [
             f"graph captures: {self.graph_count} (traces run: {self.traces})",
             f"re-traces: {len(self.retrace_causes)}",
         ]
+        if self.symbolic_programs:
+            lines.append(
+                f"dynamic=True: {self.symbolic_programs} symbolic-batch program(s) "
+                f"serve the {self.graph_count} captured shapes (compiled, not re-traced)"
+            )
         lines += [f"  re-trace {i + 1}: guard failed on {c}"
                   for i, c in enumerate(self.retrace_causes)]  # fmt: skip
         lines.append(f"eager fallbacks (graph breaks): {len(self.fallbacks)}")
@@ -91,4 +99,5 @@ def explain(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> ExplainOutput:
         bytes_accessed=cost["bytes accessed"],
         memory=compiled.memory_analysis(),
         state_inputs=sum(1 for s in traced.inputs if s.kind != "arg"),
+        symbolic_programs=len(cf.dynamic_programs),
     )

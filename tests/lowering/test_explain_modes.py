@@ -39,6 +39,18 @@ def test_explain_names_the_retrace_cause_when_the_batch_changes():
     assert report.memory["argument_bytes"] > 0
 
 
+def test_explain_with_dynamic_true_reports_no_retrace_for_a_new_batch():
+    model, optimizer = make()
+    step = fl.compile(train_step(model, optimizer), dynamic=True)
+    x8, y8 = batch(8)
+    step(x8, y8)
+    step(x8, y8)
+    report = lowering.explain(step, *batch(5))
+    assert report.graph_count == 2 and report.traces == 1
+    assert report.retrace_causes == [] and report.symbolic_programs == 1
+    assert "symbolic-batch program" in str(report)
+
+
 def test_explain_lists_eager_fallbacks():
     def f(x):
         if x.sum() > 0:  # a graph break: Python branch on a tensor value
