@@ -53,7 +53,8 @@ def test_grad_wrt_interior_and_leaf_every_step() -> None:
         out = []
         for x_np in XS:
             h, loss = _forward(lib, x_np, w, b)
-            out.append(lib.autograd.grad(loss, [h, w]))
+            out.append(lib.autograd.grad(loss, [h, w], retain_graph=True))
+            out.append(lib.autograd.grad(loss, [h]))  # nothing upstream of h asked for
         return out
 
     run_both(script)
