@@ -1,6 +1,6 @@
 """``torch.compiler``: ``disable`` marks a helper to run eagerly inside compiled code."""
 
-from .transforms._compile import disable as disable
+from .transforms._disable import disable as disable
 
 __all__ = ["disable", "is_compiling"]
 

@@ -17,7 +17,8 @@ import jax
 from .._tensor import Tensor
 from ..nn import Module
 from ..transforms._cache import ensure_default
-from ..transforms._compile import CompiledFunction, _Program
+from ..transforms._compile import CompiledFunction
+from ..transforms._program import _Program
 from ._names import state_names
 from ._stages import Lowered
 

@@ -38,7 +38,8 @@ import jax
 
 from .._tensor import Tensor
 from ..autograd._grad_mode import state as grad_state
-from ._compile import TENSORS_ONLY, CompiledFunction, _Program
+from ._compile import TENSORS_ONLY, CompiledFunction
+from ._program import _Program
 
 __all__ = [
     "MODES",
