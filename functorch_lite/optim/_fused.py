@@ -122,7 +122,7 @@ class RuleOptimizer(Optimizer):
             first: dict[Any, list[jax.Array]] = {}
             for p in group["params"]:
                 st = self.state.get(p)
-                if not st or any(f not in st for f in shared):
+                if not st or not all(isinstance(st.get(f), Tensor) for f in shared):
                     continue
                 arrays = [st[f].jax() for f in shared]
                 if any(isinstance(a, jax.core.Tracer) for a in arrays):
