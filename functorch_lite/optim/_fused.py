@@ -90,25 +90,36 @@ class RuleOptimizer(Optimizer):
         ``step`` eagerly, and by ``_compile_sync`` before every compiled call — inside
         the compiled program those Tensors are inputs, not constants.
         """
+        tensors = self._hyper_tensors(group)
+        return type(tensors)(*(t.jax() for t in tensors))
+
+    def _hyper_tensors(self, group: dict[str, Any]) -> Any:
+        """The group's hyperparameter Tensors, refreshed if the group changed.
+
+        Runs before every compiled call, so the unchanged case is one identity check
+        per entry: a scheduler assigns new floats (new objects), and a Tensor-valued
+        hyperparameter changed in place gets a new array.
+        """
         cache = self.__dict__.setdefault("_hyper_cache", {})
-        key = tuple(
-            (k, v.jax() if isinstance(v, Tensor) else v)
+        entry = cache.get(id(group))
+        if entry is not None and _unchanged(entry[0], group):
+            return entry[1]
+        # Held as device arrays: a numpy scalar would be transferred to the device on
+        # every call of the step that reads it (~10 µs each).
+        values = jax.device_put(tuple(self._hyper(group)))
+        if entry is None:
+            tensors = self._rule.Hyper(*(Tensor(v) for v in values))
+        else:
+            tensors = entry[1]
+            for t, v in zip(tensors, values):
+                t._rebind(v)
+        snapshot = [
+            (k, v, v._data if isinstance(v, Tensor) else None)
             for k, v in group.items()
             if k not in ("params", "param_names")
-        )
-        entry = cache.get(id(group))
-        if entry is None or not _same(entry[0], key):
-            # Held as device arrays: a numpy scalar would be transferred to the
-            # device on every call of the step that reads it (~10 µs each).
-            values = jax.device_put(tuple(self._hyper(group)))
-            if entry is None:
-                entry = (key, self._rule.Hyper(*(Tensor(v) for v in values)))
-            else:
-                for t, v in zip(entry[1], values):
-                    t._rebind(v)
-                entry = (key, entry[1])
-            cache[id(group)] = entry
-        return type(entry[1])(*(t.jax() for t in entry[1]))
+        ]
+        cache[id(group)] = (snapshot, tensors)
+        return tensors
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """``Optimizer.load_state_dict``; equal step counts then share one array.
@@ -136,9 +147,11 @@ class RuleOptimizer(Optimizer):
 
     def _compile_sync(self) -> None:
         """Run before each compiled call: copy changed hyperparameters into state."""
-        for group in self.param_groups:
-            if "_hyper_cache" in self.__dict__ and id(group) in self._hyper_cache:
-                self._hyper_state(group)
+        cache = self.__dict__.get("_hyper_cache")
+        if cache:
+            for group in self.param_groups:
+                if id(group) in cache:
+                    self._hyper_tensors(group)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform a single optimization step (``torch.optim.Optimizer.step``).
@@ -240,17 +253,13 @@ class RuleOptimizer(Optimizer):
                 st[f]._rebind(values[i if index is None else index[i]])
 
 
-def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    """Hyperparameter keys equal (Tensor-valued entries compare by identity)."""
-    if len(a) != len(b):
+def _unchanged(snapshot: list[tuple[str, Any, Any]], group: dict[str, Any]) -> bool:
+    """``group`` holds the same hyperparameter objects (and Tensor arrays) as before."""
+    if len(group) != len(snapshot) + ("params" in group) + ("param_names" in group):
         return False
-    for (ka, va), (kb, vb) in zip(a, b):
-        if ka != kb:
-            return False
-        if isinstance(va, jax.Array) or isinstance(vb, jax.Array):
-            if va is not vb:
-                return False
-        elif va != vb:
+    for key, value, data in snapshot:
+        now = group.get(key, snapshot)
+        if now is not value or (data is not None and now._data is not data):
             return False
     return True
 

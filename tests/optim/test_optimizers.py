@@ -130,12 +130,16 @@ def test_tensor_lr_matches_torch() -> None:
     from _optim_parity import ours_tensor
 
     ours, theirs = make_pair()
-    opt = optim.Adam(ours, lr=ours_tensor(0.05))
-    topt = torch.optim.Adam(theirs, lr=torch.tensor(0.05))
+    lr, tlr = ours_tensor(0.05), torch.tensor(0.05)
+    opt = optim.Adam(ours, lr=lr)
+    topt = torch.optim.Adam(theirs, lr=tlr)
     for step in range(5):
         set_grads(ours, theirs, step)
         opt.step()
         topt.step()
+        if step == 2:  # a Tensor lr changed in place is seen by the next step
+            lr.fill_(0.01)
+            tlr.fill_(0.01)
     for i, (p, q) in enumerate(zip(ours, theirs, strict=True)):
         assert_close(p, q, f"param {i}")
 
