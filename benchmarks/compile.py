@@ -1,6 +1,6 @@
 """Compile latency and dispatch: cold vs warm persistent cache, compile modes, scan_layers.
 
-Run: ``.venv/bin/python benchmarks/compile.py [--quick]``. Targets (issue "Lowering"):
+Run: ``.venv/bin/python benchmarks/compile.py [--quick] [--no-scan | --scan-only]``. Targets (issue "Lowering"):
 
 * warm-cache compile of the MLP 784-512-256-10 Adam train step ≤ 0.2× cold, each in a
   fresh process (the trace is re-run; the XLA executable comes from disk);
@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _bare import bare_executable  # noqa: E402
-from _timing import best_time, fmt_us  # noqa: E402
+from _timing import fmt_us, interleaved  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUDGET_S = 400  # skip an unrolled compile expected to take longer than this
@@ -139,12 +139,10 @@ def dispatch_section() -> None:
     def sync(out):
         jax.block_until_ready(out)
 
-    rows = {}
-    for _ in range(3):  # interleaved rounds: the machine is shared and noisy
-        for name, fn in (("default", lambda: default(x, y)), ("reduce-overhead", lambda: fast(x, y)),  # noqa: E501
-                         ("bare executable", bare)):  # fmt: skip
-            t = best_time(fn, number=200, repeat=5, sync=sync)
-            rows[name] = min(rows.get(name, t), t)
+    # Alternated rounds (``_timing.interleaved``): the machine is shared and noisy.
+    calls = {"default": lambda: default(x, y).jax(),
+             "reduce-overhead": lambda: fast(x, y).jax(), "bare executable": bare}  # fmt: skip
+    rows = interleaved(calls, number=200, repeat=25, sync={k: sync for k in calls})
     for name, t in rows.items():
         print(f"{name:<18} {fmt_us(t)}")
     print(f"reduce-overhead / default: {rows['reduce-overhead'] / rows['default']:.2f}x "
@@ -154,8 +152,9 @@ def dispatch_section() -> None:
     fast_program = fast.program
     for prog in (program, fast_program):
         prog.jitted = _Stub(prog.jitted)
-    d_py = best_time(lambda: default(x, y), number=500, repeat=7)
-    f_py = best_time(lambda: fast(x, y), number=500, repeat=7)
+    py = interleaved({"default": lambda: default(x, y), "fast": lambda: fast(x, y)},
+                     number=500, repeat=25)  # fmt: skip
+    d_py, f_py = py["default"], py["fast"]
     print(f"dispatch only (executable stubbed): default {fmt_us(d_py)}, "
           f"reduce-overhead {fmt_us(f_py)}, ratio {f_py / d_py:.2f}x (target <= 0.8x)")  # fmt: skip
 
@@ -222,7 +221,8 @@ def main() -> None:
     if "--scan-only" not in sys.argv:
         cache_section()
         dispatch_section()
-    scan_section((4, 16) if quick else (4, 16, 48))
+    if "--no-scan" not in sys.argv:
+        scan_section((4, 16) if quick else (4, 16, 48))
 
 
 if __name__ == "__main__":
