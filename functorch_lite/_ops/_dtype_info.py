@@ -28,7 +28,9 @@ class finfo:  # noqa: N801 - PyTorch's name
         if d.is_complex:
             d = d.to_real()
         if not d.is_floating_point:
-            raise TypeError(f"torch.finfo() requires a floating point input type, got {d}")
+            raise TypeError(
+                f"torch.finfo() requires a floating point input type, got {d}"
+            )
         info: Any = (ml_dtypes.finfo if d is _dtype.bfloat16 else np.finfo)(d.np_dtype)
         self.bits = int(info.bits)
         self.eps = float(info.eps)
