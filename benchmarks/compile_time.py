@@ -25,40 +25,11 @@ import textwrap
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-OURS = textwrap.dedent("""
+# The same PyTorch script for both sides: only the import line differs.
+SCRIPT = textwrap.dedent("""
     import json, time
     t0 = time.perf_counter()
-    import functorch_lite as torch
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(),
-                                torch.nn.Linear(512, 256), torch.nn.ReLU(),
-                                torch.nn.Linear(256, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-
-    @torch.compile
-    def step(x, y):
-        opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-
-    x, y = torch.randn(128, 784), torch.randint(0, 10, (128,))
-    t1 = time.perf_counter()
-    step(x, y).item()
-    t2 = time.perf_counter()
-    step(x, y).item()
-    t3 = time.perf_counter()
-    step(x, y).item()
-    t4 = time.perf_counter()
-    print(json.dumps({"import": t1 - t0, "call1": t2 - t1, "call2": t3 - t2,
-                      "steady": t4 - t3}))
-""")
-
-TORCH = textwrap.dedent("""
-    import json, time
-    t0 = time.perf_counter()
-    import torch
+    IMPORT_LINE
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(),
                                 torch.nn.Linear(512, 256), torch.nn.ReLU(),
@@ -89,6 +60,9 @@ TORCH = textwrap.dedent("""
         print(json.dumps({"error": f"{type(e).__name__}: {msg}",
                           "after": time.perf_counter() - t1}))
 """)
+
+OURS = SCRIPT.replace("IMPORT_LINE", "import functorch_lite as torch")
+TORCH = SCRIPT.replace("IMPORT_LINE", "import torch")
 
 
 def fresh(script: str, scratch: str) -> dict:
