@@ -8,6 +8,7 @@ not traced a second way here: ``trace`` asks ``compile``'s ``CompiledFunction`` 
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -181,11 +182,14 @@ def _subjaxprs(params: dict[str, Any]) -> Iterator[Any]:
                 yield x  # Jaxpr
 
 
-def _shared_name(label: dict[int, str], program: Any, t: Tensor) -> str:
-    """``t``'s label, noting how many written tensors share its array."""
-    i = next(i for i, u in enumerate(program.written_in) if u is t)
-    n = program.in_slots.count(program.in_slots[i])
-    return label[id(t)] + (f" (one array shared by {n} tensors)" if n > 1 else "")
+def _shared_labels(label: dict[int, str], program: Any) -> dict[int, str]:
+    """Each written tensor's label, noting how many written tensors share its array."""
+    sharing = collections.Counter(program.in_slots)
+    return {
+        id(t): label[id(t)]
+        + (f" (one array shared by {sharing[s]} tensors)" if sharing[s] > 1 else "")
+        for t, s in zip(program.written_in, program.in_slots)
+    }
 
 
 def _slots(arrays: list[Any], names: list[str], kind: str) -> list[Slot]:
@@ -217,8 +221,9 @@ def trace(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Traced:
             state_label[i] += AS_STATE
     written_ex, read_ex, arg_ex = program.example_args
     label = {id(t): n for t, n in zip(program.state, state_label)}
+    shared = _shared_labels(label, program)
     # Written tensors sharing one array (a group's step count) share one input.
-    written_names = [_shared_name(label, program, t) for t in program.written_first]
+    written_names = [shared[id(t)] for t in program.written_first]
     read_names = [n for n, w in zip(state_label, program.written) if not w]
     inputs = _slots(written_ex, written_names, "state")
     inputs += _slots(read_ex, read_names, "state (read)")
@@ -238,7 +243,7 @@ def trace(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Traced:
     state_out = [first_of_slot[i] for i in range(n_state)]
     outputs = _slots(
         [a for t, a in zip(state_out, out_avals) if id(t) not in holder],
-        [_shared_name(label, program, t) for t in state_out if id(t) not in holder],
+        [shared[id(t)] for t in state_out if id(t) not in holder],
         "state",
     )
     grad_avals = iter(out_avals[n_state:])

@@ -32,7 +32,7 @@ from .. import _config
 from .._tensor import Tensor, TracedValueError
 from ..autograd._grad_mode import state as grad_state
 from ._disable import disable
-from ._program import _Program
+from ._program import _Program, unique_by_identity
 from ._state import MissedState, Recorder, observing
 
 __all__ = ["compile", "jit", "CompiledFunction", "disable"]
@@ -150,7 +150,7 @@ class CompiledFunction:
         if guard in self.eager_guards:
             return self.fn(*args, **kwargs)
         program = self.programs.get(guard) or self._dynamic_program(guard)
-        if program is not None and not self._slots_match(program):
+        if program is not None and not program.layout_holds():
             program = None
         if program is None:
             program = self._trace(guard, args, kwargs, arrays)
@@ -158,7 +158,7 @@ class CompiledFunction:
                 return self.fn(*args, **kwargs)
         if grad_state.enabled and program.differentiable:
             return self._run_differentiable(program, args, kwargs)
-        return self._run(program, arrays)
+        return program.run(arrays)
 
     def program_for(self, *args: Any, **kwargs: Any) -> _Program | None:
         """The program a call with these arguments would run; traced, not run, if new.
@@ -175,7 +175,7 @@ class CompiledFunction:
         if guard in self.eager_guards:
             return None
         program = self.programs.get(guard) or self._dynamic_program(guard)
-        if program is not None and self._slots_match(program):
+        if program is not None and program.layout_holds():
             return program
         return self._trace(guard, args, kwargs, arrays)
 
@@ -212,9 +212,6 @@ class CompiledFunction:
         self.syncs = [p._compile_sync for p in self.participants
                       if hasattr(p, "_compile_sync")]  # fmt: skip
         return out
-
-    def _slots_match(self, program: _Program) -> bool:
-        return program.layout_holds()
 
     def _state_layout(self, tensors: dict[int, Tensor], written: set[int],
                       slots: dict[int, Tensor]) -> tuple[list[Tensor], list[bool]]:  # fmt: skip
@@ -370,11 +367,7 @@ class CompiledFunction:
                     if g is not None and i not in in_state
                 ]
                 # Tensors still sharing one array leave as one output.
-                firsts: dict[int, int] = {}
-                info["out_slots"] = [
-                    firsts.setdefault(id(a), len(firsts)) for a in new_written
-                ]
-                unique = list({id(a): a for a in new_written}.values())
+                unique, info["out_slots"] = unique_by_identity(new_written)
                 # State first: JAX pairs donated inputs with outputs of the same
                 # shape in order, so input i aliases output i and XLA needs no
                 # copies to update in place.
@@ -396,12 +389,9 @@ class CompiledFunction:
         from ._modes import compiler_options
 
         # Written tensors sharing one array share one input (see _Program.in_slots).
-        firsts: dict[int, int] = {}
-        in_slots = [
-            firsts.setdefault(id(t._data), len(firsts))
-            for t, w in zip(state, program.written)
-            if w
-        ]
+        written_arrays, in_slots = unique_by_identity(
+            [t._data for t, w in zip(state, program.written) if w]
+        )
         program.in_slots = in_slots
         donate = (0,) if self.donate_state else ()
         options = compiler_options(self.mode) or None  # max-autotune flags on GPU
@@ -409,8 +399,6 @@ class CompiledFunction:
         # still reaches XLA, which reuses its buffer for an output of its shape.
         jitted = jax.jit(pure, donate_argnums=donate, keep_unused=True,
                          compiler_options=options)  # fmt: skip
-        written_tensors = [t for t, w in zip(state, program.written) if w]
-        written_arrays = list({id(t._data): t._data for t in written_tensors}.values())
         read_arrays = [t._data for t, w in zip(state, program.written) if not w]
         # Trace and compile now, so that missed state and trace errors surface here.
         # Calls then go through the ``jax.jit`` object, which reuses this trace and
@@ -438,9 +426,6 @@ class CompiledFunction:
         program.grad_in_state = info["grad_in_state"]
         program.out_slots = info["out_slots"]
         program.finish_layout()
-
-    def _run(self, program: _Program, arrays: list[Any]) -> Any:
-        return program.run(arrays)
 
     def _run_differentiable(self, program: _Program, args: tuple[Any, ...],
                             kwargs: dict[str, Any]) -> Any:  # fmt: skip

@@ -13,7 +13,23 @@ import jax
 
 from .._tensor import Tensor
 
-__all__ = ["_Program"]
+__all__ = ["_Program", "unique_by_identity"]
+
+
+def unique_by_identity(items: list[Any]) -> tuple[list[Any], list[int]]:
+    """The distinct objects of ``items`` (by identity, in first-seen order) and, per
+    item, its position among them. Arrays are immutable: the same array is the same
+    value, so state tensors holding one array can share one program input/output.
+    """
+    slot_of: dict[int, int] = {}
+    unique: list[Any] = []
+    slots = []
+    for item in items:
+        slot = slot_of.setdefault(id(item), len(unique))
+        if slot == len(unique):
+            unique.append(item)
+        slots.append(slot)
+    return unique, slots
 
 
 class _Program:
