@@ -34,6 +34,19 @@ def _float(shape: tuple[int, ...], value: float, dtype: Any) -> Any:
     return jnp.asarray(np.full(shape, value, dt.np_dtype))  # host-built: no compile
 
 
+def _affine_params(module: Module, shape: tuple[int, ...], affine: bool, bias: bool,
+                   dtype: Any) -> None:  # fmt: skip
+    """Register ``weight`` (ones) and ``bias`` (zeros), or ``None`` where PyTorch has."""
+    if affine:
+        module.weight = Parameter(_float(shape, 1.0, dtype))
+    else:
+        module.register_parameter("weight", None)
+    if affine and bias:
+        module.bias = Parameter(_float(shape, 0.0, dtype))
+    else:
+        module.register_parameter("bias", None)
+
+
 class _NormBase(Module):
     """Shared state of batch/instance norm: affine params and running statistics."""
 
@@ -46,14 +59,7 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(_float((num_features,), 1.0, dtype))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(_float((num_features,), 0.0, dtype))
-        else:
-            self.register_parameter("bias", None)
+        _affine_params(self, (num_features,), affine, bias, dtype)
         if track_running_stats:
             self.register_buffer(
                 "running_mean", Tensor(_float((num_features,), 0.0, dtype))
@@ -233,15 +239,7 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(_float(self.normalized_shape, 1.0, dtype))
-            if bias:
-                self.bias = Parameter(_float(self.normalized_shape, 0.0, dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_params(self, self.normalized_shape, elementwise_affine, bias, dtype)
 
     def reset_parameters(self) -> None:
         if self.elementwise_affine:
@@ -308,14 +306,7 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(_float((num_channels,), 1.0, dtype))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(_float((num_channels,), 0.0, dtype))
-        else:
-            self.register_parameter("bias", None)
+        _affine_params(self, (num_channels,), affine, bias, dtype)
 
     def reset_parameters(self) -> None:
         if self.affine:
