@@ -156,6 +156,15 @@ _lstm_cell_op = Op("lstm_cell", _cell, n_out=2, backward_name="LstmCellBackward0
 
 
 # ----------------------------------------------------------------- stacked layers
+
+
+def _reset_uniform(module: Module) -> None:
+    """PyTorch's RNN init: every weight and bias ~ U(-1/sqrt(hidden), 1/sqrt(hidden))."""
+    stdv = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    for weight in module.parameters():
+        init.uniform_(weight, -stdv, stdv)
+
+
 class RNNBase(Module):
     """``torch.nn.RNNBase``: parameters and forward of the stacked recurrent layers.
 
@@ -227,9 +236,7 @@ class RNNBase(Module):
             self.to(device)
 
     def reset_parameters(self) -> None:
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -stdv, stdv)
+        _reset_uniform(self)
 
     def flatten_parameters(self) -> None:
         """No-op: there is no cuDNN weight buffer to compact."""
@@ -488,9 +495,7 @@ class RNNCellBase(Module):
             self.to(device)
 
     def reset_parameters(self) -> None:
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -stdv, stdv)
+        _reset_uniform(self)
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
