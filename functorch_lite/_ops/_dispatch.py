@@ -170,25 +170,26 @@ def _record(op: Op, static: dict[str, Any], args: tuple[Any, ...], arrays: list[
             float_out: tuple[bool, ...]) -> Node:  # fmt: skip
     """The graph node for one op call with at least one input that requires grad."""
     edges: list[Any] = []
-    saved = []
-    saves = op.saves_inputs
+    n_diff = 0
     for a in args:
-        if isinstance(a, Tensor):
-            if saves:
-                saved.append((a, a._version))
-            if a._requires_grad:
-                src = a._node
-                edges.append((LEAF, a) if src is None else (src, a._out_idx))
-                continue
-        edges.append(None)
+        if isinstance(a, Tensor) and a._requires_grad:
+            src = a._node
+            edges.append((LEAF, a) if src is None else (src, a._out_idx))
+            n_diff += 1
+        else:
+            edges.append(None)
+    saves = op.saves_inputs
+    saved: list[Any] = []
     if saves == "partners":
         # Bilinear ops (mul): an input is needed only for its partners' grads, so it
         # is kept if another input requires grad.
-        n_diff = len(edges) - edges.count(None)
-        saved = [
-            s for s, a in zip(saved, (a for a in args if isinstance(a, Tensor)))
-            if n_diff > a._requires_grad
-        ]  # fmt: skip
+        for a in args:
+            if isinstance(a, Tensor) and n_diff > a._requires_grad:
+                saved.append((a, a._version))
+    elif saves:
+        for a in args:
+            if isinstance(a, Tensor):
+                saved.append((a, a._version))
     return Node(
         op, static, tuple(arrays), tuple(edges), tuple(saved), len(float_out), float_out
     )

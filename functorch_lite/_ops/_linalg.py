@@ -16,7 +16,7 @@ import jax.numpy as jnp
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
-from ._dispatch import Op
+from ._dispatch import Op, dispatch
 from ._linalg_decomp import det as det  # top-level aliases of linalg ops
 from ._linalg_decomp import inverse as inverse
 from ._linalg_decomp import logdet as logdet
@@ -114,6 +114,16 @@ _kron = Op("kron", lambda a, b: jnp.kron(a, b))
 @register(operators=("__matmul__",), reflected=("__rmatmul__",))
 def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """``torch.matmul`` / ``@``: dot, mv, mm or broadcast batched matmul by rank."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        # Fast path, read off the arrays: ``(..., n, k) @ (k, m)`` of one non-bool
+        # dtype cannot fail the checks below, which build PyTorch's errors.
+        a, b = input._data, other._data
+        sa, sb = a.shape, b.shape
+        if len(sb) == 2 and len(sa) >= 2 and sa[-1] == sb[0]:
+            dt = a.dtype
+            if dt == b.dtype and dt.kind != "b":
+                result = dispatch(_matmul, (input, other), {})
+                return result if out is None else _finish(result, out)
     matmul_shape_check(tuple(input.shape), tuple(other.shape))
     _same_dtype(input, other)
     return _finish(_matmul(input, other), out)

@@ -27,6 +27,10 @@ _INEXACT_NP = frozenset(
 )
 
 
+#: Python scalar types that never change a float or complex tensor's dtype.
+_SCALAR_KEEPS = frozenset((int, float))
+
+
 def _shapes(x: Any) -> tuple[int, ...]:
     return tuple(x.shape) if hasattr(x, "shape") else ()
 
@@ -58,6 +62,26 @@ def _to_operand(x: Any) -> Any:
     return Tensor(jnp.asarray(x))
 
 
+def _kept_dtype(a: Any, b: Any, floating: bool) -> Any:
+    """The result's numpy dtype when promotion keeps it, else None (the long way).
+
+    The fast path of every binary op: two tensors of one dtype, or a float/complex
+    tensor with a Python int or float (PyTorch's scalar rule keeps the tensor's dtype).
+    """
+    if isinstance(a, Tensor):
+        np_dt = a._data.dtype
+        if isinstance(b, Tensor):
+            if np_dt == b._data.dtype and not (floating and np_dt.kind not in "fc"):
+                return np_dt
+            return None
+        scalar = b
+    elif isinstance(b, Tensor):
+        np_dt, scalar = b._data.dtype, a
+    else:
+        return None
+    return np_dt if type(scalar) in _SCALAR_KEEPS and np_dt.kind in "fc" else None
+
+
 def binary(name: str, kernel: Any, *, saves_inputs: bool | str = True, compare: bool = False,
            floating: bool = False) -> Any:  # fmt: skip
     """A PyTorch binary op over ``kernel(a, b)`` evaluated in the promoted dtype."""
@@ -68,14 +92,9 @@ def binary(name: str, kernel: Any, *, saves_inputs: bool | str = True, compare: 
     op = Op(name, fn, saves_inputs=saves_inputs)
 
     def call(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
-        np_dt = None
-        if isinstance(input, Tensor) and isinstance(other, Tensor):
-            np_dt = input._data.dtype  # fast path: one dtype, nothing to promote
-            if np_dt != other._data.dtype or (floating and np_dt.kind not in "fc"):
-                np_dt = None
-        else:
-            input, other = _to_operand(input), _to_operand(other)
+        np_dt = _kept_dtype(input, other, floating)
         if np_dt is None:
+            input, other = _to_operand(input), _to_operand(other)
             dt = _dtype.result_type(input, other)
             if floating and _dtype.category(dt) < 2:
                 dt = _dtype.get_default_dtype()
@@ -165,7 +184,7 @@ def add(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
 def sub(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
         out: Tensor | None = None) -> Tensor:  # fmt: skip
     """``torch.sub``: ``input - alpha * other``."""
-    if isinstance(input, Tensor) and input.dtype is _dtype.bool_:
+    if isinstance(input, Tensor) and input._data.dtype.kind == "b":
         raise RuntimeError(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` "
