@@ -44,14 +44,16 @@ UNUSED = (
 )
 NAN_GRAD = "Function '{name}' returned nan values in its {i}th output."
 
-# Wiring of one node input: None (constant), ("s", i) a source, ("n", pos, idx) interior.
-Target = tuple[Any, ...] | None
+# Wiring of one node input: None (constant), ``i`` source i, or ``(pos, idx)`` output
+# ``idx`` of the node at sweep position ``pos``; also the key of its cotangent.
+Target = int | tuple[int, int] | None
 
 
 class _Plan:
     """The part of the graph between the roots and the sources, in reverse order."""
 
-    __slots__ = ("nodes", "entries", "root_refs", "sources", "key", "has_hooks")
+    __slots__ = ("nodes", "entries", "root_refs", "sources", "key", "has_hooks",
+                 "primals", "traced")  # fmt: skip
 
     def __init__(self) -> None:
         self.nodes: list[Node] = []
@@ -60,6 +62,10 @@ class _Plan:
         self.sources: list[Any] = []  # leaf Tensors or (node, idx) for non-leaf inputs
         self.key: tuple[Any, ...] = ()
         self.has_hooks = False
+        # Every distinct primal once (a tensor read by several ops is one argument of
+        # the compiled sweep); each entry names its node's primals by index here.
+        self.primals: list[Any] = []
+        self.traced = False  # a primal is a JAX tracer: trace the sweep inline
 
 
 def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
@@ -69,7 +75,8 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
     one pass to wire them: nodes are created after the nodes they read from, so
     creation order (``Node.seq``) is a topological order. A non-leaf input (``grad``
     w.r.t. an intermediate) is a *tap* on its node's output: its gradient is read
-    there, and still flows on to inputs computed before it, as in PyTorch.
+    there, and still flows on to inputs computed before it, as in PyTorch. The last
+    pass, in sweep order, also checks the saved tensors (PyTorch's in-place error).
     """
     plan = _Plan()
     sources = plan.sources
@@ -109,16 +116,14 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
                 src = edge[0]
                 if src is LEAF:
                     k = id(edge[1])
-                    i = source_pos.get(k)
-                    if i is None and collect_leaves:
-                        i = source_pos[k] = len(sources)
+                    target = source_pos.get(k)
+                    if target is None and collect_leaves:
+                        target = source_pos[k] = len(sources)
                         sources.append(edge[1])
-                    if i is not None:
-                        target = ("s", i)
                 else:
                     i = pos.get(src)
                     if i is not None:
-                        target = ("n", i, edge[1])
+                        target = (i, edge[1])
             targets.append(target)
             mask.append(target is not None)
         taps: tuple[Any, ...] = ()
@@ -138,27 +143,31 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
             plan.root_refs.append(_source_of_leaf(r, source_pos, sources, collect_leaves)
                                   if r._requires_grad else None)  # fmt: skip
         elif node in pos:
-            plan.root_refs.append(("n", pos[node], idx))
+            plan.root_refs.append((pos[node], idx))
         else:
             plan.root_refs.append(None)
 
-    entries = plan.entries
+    entries, nodes, primals = plan.entries, plan.nodes, plan.primals
+    slot: dict[int, int] = {}  # ``id`` of a primal → its index in ``primals``
     for i in range(len(wired) - 1, -1, -1):
         node, targets, mask, taps = wired[i]
+        args = node.args
+        if args is None or node.saved:
+            node.check_saved()
         if node.hooks or node.retained or node.pre_hooks or node.post_hooks:
             plan.has_hooks = True
-        plan.nodes.append(node)
-        entries.append(
-            (
-                i,
-                node.op,
-                tuple(node.static.items()),
-                mask,
-                node.float_out,
-                targets,
-                taps,
-            )
-        )
+        nodes.append(node)
+        where = []
+        for a in args:  # type: ignore[union-attr]  # None raised in check_saved
+            j = slot.get(id(a))
+            if j is None:
+                j = slot[id(a)] = len(primals)
+                primals.append(a)
+                if isinstance(a, Tracer):
+                    plan.traced = True
+            where.append(j)
+        entries.append((i, node.op, tuple(node.static.items()), mask, node.float_out,
+                        targets, taps, tuple(where)))  # fmt: skip
     plan.key = (tuple(entries), tuple(plan.root_refs), len(sources))
     return plan
 
@@ -175,7 +184,7 @@ def _source_of_leaf(t: Tensor, source_pos: dict[Any, int], sources: list[Any],
             return None
         i = source_pos[id(t)] = len(sources)
         sources.append(t)
-    return ("s", i)
+    return i
 
 
 # ------------------------------------------------------------------- node VJPs
@@ -211,14 +220,13 @@ def _sweep(entries: Sequence[tuple[Any, ...]], node_args: Sequence[Any],
     cts: dict[Any, Any] = {}
 
     def add(target: Target, g: Any) -> None:
-        key = target[1] if target[0] == "s" else (target[1], target[2])  # type: ignore[index]
-        prev = cts.get(key)
-        cts[key] = g if prev is None else prev + g
+        prev = cts.get(target)
+        cts[target] = g if prev is None else prev + g
 
     for ref, seed in zip(root_refs, seeds):
         if ref is not None:
             add(ref, seed)
-    for k, (pos, op, static, mask, float_out, targets, taps) in enumerate(entries):
+    for k, (pos, op, static, mask, float_out, targets, taps, _) in enumerate(entries):
         args = node_args[k]
         outs = []
         got_any = False
@@ -268,7 +276,8 @@ _programs: dict[tuple[Any, ...], Any] = {}
 def _compiled_sweep(plan: _Plan) -> Callable[..., Any]:
     entries, root_refs, n = plan.entries, plan.root_refs, len(plan.sources)
 
-    def whole(node_args: Any, seeds: Any) -> Any:
+    def whole(primals: list[Any], seeds: Any) -> Any:
+        node_args = [tuple(primals[j] for j in entry[-1]) for entry in entries]
         return _sweep(entries, node_args, root_refs, seeds, n, per_op=False)
 
     fn = _programs[plan.key] = jax.jit(whole)
@@ -282,17 +291,6 @@ def _remember(key: tuple[Any, ...]) -> None:
     _programs[key] = None
 
 
-def _has_tracer(node_args: Sequence[Any], seeds: Sequence[Any]) -> bool:
-    for s in seeds:
-        if isinstance(s, Tracer):
-            return True
-    for args in node_args:
-        for a in args:
-            if isinstance(a, Tracer):
-                return True
-    return False
-
-
 # ------------------------------------------------------------------- driver
 def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
                  inputs: Sequence[Tensor] | None, retain_graph: bool,
@@ -303,10 +301,7 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
     ``create_graph``; None where a source got no gradient.
     """
     plan = _plan(roots, inputs)
-    node_args = []
-    for node in plan.nodes:
-        node.check_saved()
-        node_args.append(node.args)
+    node_args = [node.args for node in plan.nodes]
     n = len(plan.sources)
     if create_graph:
         grads = _sweep_as_op(plan, node_args, seeds)
@@ -316,7 +311,8 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
             on_grad = _hook_runner(plan) if plan.has_hooks else None
             grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays, n,
                            True, on_grad)  # fmt: skip
-        elif _has_tracer(node_args, seed_arrays):  # inside a transform: trace inline
+        elif plan.traced or any(isinstance(s, Tracer) for s in seed_arrays):
+            # inside a transform: trace the sweep inline into the caller's program
             grads = _sweep(
                 plan.entries, node_args, plan.root_refs, seed_arrays, n, False
             )
@@ -325,7 +321,7 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
             if fn is None and plan.key in _programs:  # second time: compile
                 fn = _compiled_sweep(plan)
             if fn is not None:
-                grads = fn(node_args, seed_arrays)
+                grads = fn(plan.primals, seed_arrays)
             else:  # a new structure: per-op VJPs, no compile for a one-off graph
                 _remember(plan.key)
                 grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays,
