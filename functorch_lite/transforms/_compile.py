@@ -31,7 +31,9 @@ import jax
 from .. import _config
 from .._tensor import Tensor, TracedValueError
 from ..autograd._grad_mode import state as grad_state
+from . import _packed
 from ._disable import disable
+from ._packed import Packing, materialize, packable, state_bytes
 from ._program import _Program, unique_by_identity
 from ._state import MissedState, Recorder, observing
 
@@ -275,6 +277,38 @@ class CompiledFunction:
             program.jitted = jitted
             self.dynamic_programs[dynamic_key(guard)] = program
 
+    def _packed_or_plain(self, program: _Program, jitted: Any,
+                         example: tuple[list[Any], list[Any], list[Any]],
+                         info: dict[str, Any], options: Any) -> Any:  # fmt: skip
+        """The executable to call: taking small written state packed (``_packed``)
+        when the new state mirrors the old one array for array, else ``jitted``.
+
+        Traces ``jitted`` (filling ``info``), so missed state and trace errors
+        surface here.
+        """
+        written, read, arrays = example
+        traced = jitted.trace(written, read, arrays)
+        avals = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in written]
+        new_avals = traced.out_info[0]
+        if (
+            self.dynamic  # compiled per shape from the symbolic export instead
+            or not avals
+            or info["out_slots"] != program.in_slots
+            or [(a.shape, a.dtype) for a in new_avals]
+            != [(a.shape, a.dtype) for a in avals]
+            or state_bytes(avals) > _packed.PACK_STATE_BYTES
+            or not packable([t for t, w in zip(program.state, program.written) if w])
+        ):
+            if not self.dynamic:
+                traced.lower().compile()
+            return jitted
+        packing = program.packing = Packing(avals)
+        donate = (0,) if self.donate_state else ()
+        packed = jax.jit(packing.wrap(jitted), donate_argnums=donate,
+                         keep_unused=True, compiler_options=options)  # fmt: skip
+        packed.lower(packing.pack_now(written), read, arrays).compile()
+        return packed
+
     def _note_trace(self, guard: Any) -> None:
         self.traces += 1
         if self.last_guard is not None:
@@ -291,6 +325,9 @@ class CompiledFunction:
     def _compile_program(self, program: _Program, args: tuple[Any, ...],
                          kwargs: dict[str, Any], arrays: list[Any]) -> None:  # fmt: skip
         state = program.state
+        # State left packed by a program's last call gets its own arrays before the
+        # trace, which reads them (and must not cut a buffer while tracing).
+        materialize(state)
         slots = program.grad_slots
         known = {id(t) for t in state}
         known_grads = {id(p) for p in slots}
@@ -404,11 +441,10 @@ class CompiledFunction:
         # Calls then go through the ``jax.jit`` object, which reuses this trace and
         # executable and takes JAX's C++ dispatch path (~30 µs cheaper per call than
         # calling the ``Compiled`` stage object, whose arguments are checked in Python).
-        if self.dynamic:  # compiled per shape from the symbolic export instead
-            jitted.trace(written_arrays, read_arrays, arrays)
-        else:
-            jitted.lower(written_arrays, read_arrays, arrays).compile()
-        program.jitted = jitted
+        program.jitted = self._packed_or_plain(
+            program, jitted, (written_arrays, read_arrays, arrays), info,
+            options,
+        )  # fmt: skip
         program.jit_fn = jitted
         program.example_args = jax.tree_util.tree_map(
             lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype),

@@ -212,6 +212,8 @@ def _recycling_program(program: _Program, out: list[Any]) -> Any:
     Worth a second compile only when the outputs are large: XLA then writes each
     output into the matching donated buffer instead of a freshly mapped one.
     """
+    if program.packing is not None:  # small state, packed: nothing large to reuse
+        return False
     if sum(a.size * a.dtype.itemsize for a in out) < REUSE_OUTPUT_BYTES:
         return False
     run = program.jitted

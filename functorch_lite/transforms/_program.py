@@ -12,6 +12,7 @@ from typing import Any
 import jax
 
 from .._tensor import Tensor
+from ._packed import Packing, raw_data
 
 __all__ = ["_Program", "unique_by_identity"]
 
@@ -39,7 +40,7 @@ class _Program:
                  "out_static", "donate", "grad_none_out", "jit_fn",
                  "example_args", "differentiable", "op", "written_in", "read_in",
                  "grad_in_state", "grad_plan", "grad_ids", "single", "recycling",
-                 "in_slots", "out_slots", "written_first", "written_alias")  # fmt: skip
+                 "in_slots", "out_slots", "written_first", "written_alias", "packing")  # fmt: skip
 
     def __init__(self) -> None:
         self.jitted: Any = None
@@ -88,6 +89,9 @@ class _Program:
         #: ``reduce-overhead``'s variant writing outputs into the previous call's
         #: output buffers (``_modes._recycling_program``); ``False``: not worth it.
         self.recycling: Any = None
+        #: Small written state travels as one buffer per dtype (``_packed``); then
+        #: ``jitted`` takes and returns the packed buffers instead of the arrays.
+        self.packing: Packing | None = None
 
     def finish_layout(self) -> None:
         """Fill the per-call lists once, after the trace decided what is returned."""
@@ -123,8 +127,12 @@ class _Program:
             g = p._grad
             if (None if g is None else id(g)) != gid:
                 return False
+        if self.packing is not None and self.packing.clean:
+            return True  # every written Tensor still pending as this program left it
         firsts = self.written_first
-        return all(t._data is firsts[slot]._data for t, slot in self.written_alias)
+        return all(
+            raw_data(t) is raw_data(firsts[slot]) for t, slot in self.written_alias
+        )
 
     def run(self, arrays: list[Any]) -> Any:
         """Call the executable on the state's current arrays and write the results back.
@@ -140,6 +148,16 @@ class _Program:
 
         Returns the step's output and the program's output arrays.
         """
+        packing = self.packing
+        if packing is not None:
+            new_buffers, grads, out = executable(
+                packing.inputs(self.written_first),
+                [t._data for t in self.read_in],
+                arrays,
+                *extra,
+            )
+            packing.write_back(new_buffers, self.written_in, self.out_slots)
+            return self._finish(grads, out)
         written = [t._data for t in self.written_first]
         if self.donate and len(set(map(id, written))) != len(written):
             # One array held by two state tensors cannot be donated twice: copy one.
@@ -154,6 +172,10 @@ class _Program:
         for t, slot in zip(self.written_in, self.out_slots):
             t._data = new_written[slot]
             t._version += 1
+        return self._finish(grads, out)
+
+    def _finish(self, grads: list[Any], out: list[Any]) -> tuple[Any, list[Any]]:
+        """Set the ``.grad``s returned separately; the step's output and out arrays."""
         if self.grad_plan:
             gi = iter(grads)
             for p, none in self.grad_plan:
