@@ -52,20 +52,17 @@ Target = int | tuple[int, int] | None
 class _Plan:
     """The part of the graph between the roots and the sources, in reverse order."""
 
-    __slots__ = ("nodes", "entries", "root_refs", "sources", "key", "has_hooks",
-                 "primals", "traced")  # fmt: skip
+    __slots__ = ("nodes", "node_args", "entries", "root_refs", "sources", "key",
+                 "has_hooks")  # fmt: skip
 
     def __init__(self) -> None:
         self.nodes: list[Node] = []
+        self.node_args: list[tuple[Any, ...]] = []  # each node's primals
         self.entries: list[tuple[Any, ...]] = []
         self.root_refs: list[Target] = []
         self.sources: list[Any] = []  # leaf Tensors or (node, idx) for non-leaf inputs
         self.key: tuple[Any, ...] = ()
         self.has_hooks = False
-        # Every distinct primal once (a tensor read by several ops is one argument of
-        # the compiled sweep); each entry names its node's primals by index here.
-        self.primals: list[Any] = []
-        self.traced = False  # a primal is a JAX tracer: trace the sweep inline
 
 
 def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
@@ -147,8 +144,7 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
         else:
             plan.root_refs.append(None)
 
-    entries, nodes, primals = plan.entries, plan.nodes, plan.primals
-    slot: dict[int, int] = {}  # ``id`` of a primal → its index in ``primals``
+    entries, nodes, node_args = plan.entries, plan.nodes, plan.node_args
     for i in range(len(wired) - 1, -1, -1):
         node, targets, mask, taps = wired[i]
         args = node.args
@@ -157,17 +153,9 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
         if node.hooks or node.retained or node.pre_hooks or node.post_hooks:
             plan.has_hooks = True
         nodes.append(node)
-        where = []
-        for a in args:  # type: ignore[union-attr]  # None raised in check_saved
-            j = slot.get(id(a))
-            if j is None:
-                j = slot[id(a)] = len(primals)
-                primals.append(a)
-                if isinstance(a, Tracer):
-                    plan.traced = True
-            where.append(j)
+        node_args.append(args)  # type: ignore[arg-type]  # None raised in check_saved
         entries.append((i, node.op, tuple(node.static.items()), mask, node.float_out,
-                        targets, taps, tuple(where)))  # fmt: skip
+                        targets, taps))  # fmt: skip
     plan.key = (tuple(entries), tuple(plan.root_refs), len(sources))
     return plan
 
@@ -226,7 +214,7 @@ def _sweep(entries: Sequence[tuple[Any, ...]], node_args: Sequence[Any],
     for ref, seed in zip(root_refs, seeds):
         if ref is not None:
             add(ref, seed)
-    for k, (pos, op, static, mask, float_out, targets, taps, _) in enumerate(entries):
+    for k, (pos, op, static, mask, float_out, targets, taps) in enumerate(entries):
         args = node_args[k]
         outs = []
         got_any = False
@@ -276,8 +264,7 @@ _programs: dict[tuple[Any, ...], Any] = {}
 def _compiled_sweep(plan: _Plan) -> Callable[..., Any]:
     entries, root_refs, n = plan.entries, plan.root_refs, len(plan.sources)
 
-    def whole(primals: list[Any], seeds: Any) -> Any:
-        node_args = [tuple(primals[j] for j in entry[-1]) for entry in entries]
+    def whole(node_args: Any, seeds: Any) -> Any:
         return _sweep(entries, node_args, root_refs, seeds, n, per_op=False)
 
     fn = _programs[plan.key] = jax.jit(whole)
@@ -291,6 +278,17 @@ def _remember(key: tuple[Any, ...]) -> None:
     _programs[key] = None
 
 
+def _has_tracer(node_args: Sequence[Any], seeds: Sequence[Any]) -> bool:
+    for s in seeds:
+        if isinstance(s, Tracer):
+            return True
+    for args in node_args:
+        for a in args:
+            if isinstance(a, Tracer):
+                return True
+    return False
+
+
 # ------------------------------------------------------------------- driver
 def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
                  inputs: Sequence[Tensor] | None, retain_graph: bool,
@@ -301,7 +299,7 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
     ``create_graph``; None where a source got no gradient.
     """
     plan = _plan(roots, inputs)
-    node_args = [node.args for node in plan.nodes]
+    node_args = plan.node_args
     n = len(plan.sources)
     if create_graph:
         grads = _sweep_as_op(plan, node_args, seeds)
@@ -311,8 +309,7 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
             on_grad = _hook_runner(plan) if plan.has_hooks else None
             grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays, n,
                            True, on_grad)  # fmt: skip
-        elif plan.traced or any(isinstance(s, Tracer) for s in seed_arrays):
-            # inside a transform: trace the sweep inline into the caller's program
+        elif _has_tracer(node_args, seed_arrays):  # inside a transform: trace inline
             grads = _sweep(
                 plan.entries, node_args, plan.root_refs, seed_arrays, n, False
             )
@@ -321,7 +318,7 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Any],
             if fn is None and plan.key in _programs:  # second time: compile
                 fn = _compiled_sweep(plan)
             if fn is not None:
-                grads = fn(plan.primals, seed_arrays)
+                grads = fn(node_args, seed_arrays)
             else:  # a new structure: per-op VJPs, no compile for a one-off graph
                 _remember(plan.key)
                 grads = _sweep(plan.entries, node_args, plan.root_refs, seed_arrays,
