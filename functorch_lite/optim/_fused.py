@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from operator import is_
 from types import ModuleType
 from typing import Any
 
@@ -113,12 +114,7 @@ class RuleOptimizer(Optimizer):
             tensors = entry[1]
             for t, v in zip(tensors, values):
                 t._rebind(v)
-        snapshot = [
-            (k, v, v._data if isinstance(v, Tensor) else None)
-            for k, v in group.items()
-            if k not in ("params", "param_names")
-        ]
-        cache[id(group)] = (snapshot, tensors)
+        cache[id(group)] = (_Snapshot(group), tensors)
         return tensors
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -150,7 +146,8 @@ class RuleOptimizer(Optimizer):
         cache = self.__dict__.get("_hyper_cache")
         if cache:
             for group in self.param_groups:
-                if id(group) in cache:
+                entry = cache.get(id(group))
+                if entry is not None and not _unchanged(entry[0], group):
                     self._hyper_tensors(group)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -253,15 +250,30 @@ class RuleOptimizer(Optimizer):
                 st[f]._rebind(values[i if index is None else index[i]])
 
 
-def _unchanged(snapshot: list[tuple[str, Any, Any]], group: dict[str, Any]) -> bool:
-    """``group`` holds the same hyperparameter objects (and Tensor arrays) as before."""
-    if len(group) != len(snapshot) + ("params" in group) + ("param_names" in group):
+class _Snapshot:
+    """A param group's entries by identity (and Tensor entries' arrays), to tell
+    cheaply whether anything was assigned since: schedulers assign new floats."""
+
+    __slots__ = ("keys", "values", "tensors")
+
+    def __init__(self, group: dict[str, Any]) -> None:
+        self.keys = tuple(group)
+        self.values = tuple(group.values())
+        self.tensors = [(v, v._data) for v in self.values if isinstance(v, Tensor)]
+
+
+def _unchanged(snapshot: _Snapshot, group: dict[str, Any]) -> bool:
+    """``group`` holds the same entries (and Tensor arrays) as at ``snapshot``.
+
+    Runs before every compiled call: the identity tests run in C (``map``), and
+    the ``params`` list is the same list object unless replaced.
+    """
+    values = snapshot.values
+    if len(group) != len(values) or not all(map(is_, group.values(), values)):
         return False
-    for key, value, data in snapshot:
-        now = group.get(key, snapshot)
-        if now is not value or (data is not None and now._data is not data):
-            return False
-    return True
+    if tuple(group) != snapshot.keys:
+        return False
+    return all(t._data is data for t, data in snapshot.tensors)
 
 
 def _split_fields(rule: ModuleType) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -39,6 +39,7 @@ import jax
 from .._tensor import Tensor
 from ..autograd._grad_mode import state as grad_state
 from ._compile import TENSORS_ONLY, CompiledFunction
+from ._guard_code import argument_guard
 from ._program import _Program
 
 __all__ = [
@@ -112,6 +113,7 @@ class FastCall:
         self._compiled = function
         self.program: _Program | None = None
         self.previous: list[Any] | None = None  # the last call's output arrays
+        self.check: Any = None  # the bound program's generated guard (_guard_code)
 
     def _bind(
         self, program: _Program, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -130,6 +132,15 @@ class FastCall:
         self.grad_enabled = grad_state.enabled
         self.syncs = cf.syncs
         self.previous = None
+        # The usual call (positional Tensors, a non-recorded program) is checked by
+        # one generated function; anything else takes the general path below.
+        self.check = (
+            argument_guard(
+                self.signature, self.guards, self.flags, self.grad_enabled, program
+            )
+            if self.tensors_only and self.fast
+            else None
+        )
 
     def _arrays(
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -159,6 +170,18 @@ class FastCall:
         return self.program is not None and self.program.layout_holds()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        check = self.check
+        if check is not None:
+            arrays = check(args, kwargs)  # arguments, guards and state layout
+            program = self.program
+            assert program is not None
+            if arrays is not None and self._compiled.discovered is not None:
+                for sync in self.syncs:
+                    sync()
+                return self._run(program, arrays)
+        return self._general(args, kwargs)
+
+    def _general(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         cf = self._compiled
         program = self.program
         if program is None or cf.discovered is None:
@@ -170,6 +193,9 @@ class FastCall:
             return cf(*args, **kwargs)
         for sync in self.syncs:
             sync()
+        return self._run(program, arrays)
+
+    def _run(self, program: _Program, arrays: list[Any]) -> Any:
         previous = self.previous
         if previous is not None and self._recyclable(previous, arrays):
             result, self.previous = program.run_with(
@@ -200,7 +226,7 @@ class FastCall:
             return out
         program = cf.program_for(*args, **kwargs)  # the program just run: no trace
         if program is None:
-            self.program = None
+            self.program = self.check = None
         else:
             self._bind(program, args, kwargs)
         return out

@@ -145,6 +145,7 @@ class Packing:
         self._steady = False
         #: Written Tensors with their output slot and pending class.
         self.tensors: list[tuple[Tensor, int, type]] = []
+        self.plain_tensors: list[Tensor] = []  # the same Tensors, for the hot loop
         self._pack = jax.jit(self.pack)
         self._unpack = jax.jit(self.unpack)
 
@@ -201,13 +202,14 @@ class Packing:
         self.buffers, self.arrays = buffers, None
         tensors = self.tensors
         if self._steady:  # each still holds its record: only versions advance
-            for t, _, _ in tensors:
+            for t in self.plain_tensors:
                 t._version += 1
             return
         records = self.records
         if not tensors:
             tensors[:] = [(t, slot, _pending_class(type(t)))
                           for t, slot in zip(written_in, out_slots)]  # fmt: skip
+            self.plain_tensors = list(written_in)
         for t, slot, pending in tensors:
             old = _SLOT.__get__(t)
             if type(old) is _Pending and old.packing is not self:

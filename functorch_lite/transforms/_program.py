@@ -7,6 +7,7 @@ arrays back into the same Tensors (see ``docs/DESIGN_NOTES.md`` § compile).
 
 from __future__ import annotations
 
+from operator import attrgetter, is_
 from typing import Any
 
 import jax
@@ -15,6 +16,8 @@ from .._tensor import Tensor
 from ._packed import Packing, raw_data
 
 __all__ = ["_Program", "unique_by_identity"]
+
+_GRAD = attrgetter("_grad")
 
 
 def unique_by_identity(items: list[Any]) -> tuple[list[Any], list[int]]:
@@ -39,7 +42,7 @@ class _Program:
     __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
                  "out_static", "donate", "grad_none_out", "jit_fn",
                  "example_args", "differentiable", "op", "written_in", "read_in",
-                 "grad_in_state", "grad_plan", "grad_ids", "single", "recycling",
+                 "grad_in_state", "grad_plan", "grad_objects", "single", "recycling",
                  "in_slots", "out_slots", "written_first", "written_alias", "packing")  # fmt: skip
 
     def __init__(self) -> None:
@@ -82,8 +85,9 @@ class _Program:
         #: ``(param, grad is None)`` for the slots ``run`` must set: those left
         #: ``None`` and those whose gradient is returned separately, in order.
         self.grad_plan: list[tuple[Tensor, bool]] = []
-        #: ``id`` of each grad slot's ``.grad`` tensor when traced (``None``: no grad).
-        self.grad_ids: list[int | None] = []
+        #: Each grad slot's ``.grad`` Tensor when traced (``None``: no grad). Held
+        #: strongly: a traced ``.grad`` is state of the program anyway.
+        self.grad_objects: list[Tensor | None] = []
         #: The output is one Tensor (the usual loss): no pytree rebuild per call.
         self.single = False
         #: ``reduce-overhead``'s variant writing outputs into the previous call's
@@ -113,20 +117,25 @@ class _Program:
             )
             if none or not in_state
         ]
-        self.grad_ids = [
-            None if p._grad is None else id(p._grad) for p in self.grad_slots
-        ]
+        self.grad_objects = [p._grad for p in self.grad_slots]
         probe = jax.numpy.zeros((), "float32")  # stands in for the output array
         self.single = self.out_static == [None] and isinstance(
             jax.tree_util.tree_unflatten(self.out_tree, [probe]), Tensor
         )
 
+    @property
+    def grad_ids(self) -> list[int | None]:
+        """``id`` of each grad slot's ``.grad`` Tensor when traced (None: no grad)."""
+        return [None if g is None else id(g) for g in self.grad_objects]
+
     def layout_holds(self) -> bool:
         """The guard on state: ``.grad`` slots and array sharing as when traced."""
-        for p, gid in zip(self.grad_slots, self.grad_ids):
-            g = p._grad
-            if (None if g is None else id(g)) != gid:
-                return False
+        if not all(map(is_, map(_GRAD, self.grad_slots), self.grad_objects)):
+            return False
+        return self.aliases_hold()
+
+    def aliases_hold(self) -> bool:
+        """Written Tensors that shared one array when traced still share one."""
         if self.packing is not None and self.packing.clean:
             return True  # every written Tensor still pending as this program left it
         firsts = self.written_first
