@@ -72,8 +72,8 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
     one pass to wire them: nodes are created after the nodes they read from, so
     creation order (``Node.seq``) is a topological order. A non-leaf input (``grad``
     w.r.t. an intermediate) is a *tap* on its node's output: its gradient is read
-    there, and still flows on to inputs computed before it, as in PyTorch. The last
-    pass, in sweep order, also checks the saved tensors (PyTorch's in-place error).
+    there, and still flows on to inputs computed before it, as in PyTorch. The
+    wiring pass also checks the saved tensors (PyTorch's in-place error).
     """
     plan = _Plan()
     sources = plan.sources
@@ -98,12 +98,15 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
             continue
         reached.add(node)
         for edge in node.edges:
-            if edge is not None and edge[0] is not LEAF and edge[0] not in reached:
-                stack.append(edge[0])
+            if edge is not None:
+                src = edge[0]
+                if src is not LEAF and src not in reached:
+                    stack.append(src)
 
     # Wire every input in topological order; a node that reaches no source is dropped.
     pos: dict[Node, int] = {}
-    wired: list[tuple[Node, tuple[Target, ...], tuple[bool, ...], tuple[Any, ...]]] = []
+    entries, nodes, node_args = plan.entries, plan.nodes, plan.node_args
+    stale = False  # a saved tensor was modified in place, or the graph was freed
     for node in sorted(reached, key=_SEQ):
         targets: list[Target] = []
         mask: list[bool] = []
@@ -130,9 +133,29 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
                 for i in range(node.n_out)
                 if (node, i) in source_pos
             )
-        if True in mask or taps:
-            pos[node] = len(wired)
-            wired.append((node, tuple(targets), tuple(mask), taps))
+        if True not in mask and not taps:
+            continue
+        i = pos[node] = len(entries)
+        args = node.args
+        if args is None:
+            stale = True
+        else:
+            for t, version in node.saved:
+                if t._version != version:
+                    stale = True
+        if node.hooks or node.retained or node.pre_hooks or node.post_hooks:
+            plan.has_hooks = True
+        nodes.append(node)
+        node_args.append(args)  # type: ignore[arg-type]  # None raises below
+        entries.append((i, node.op, tuple(node.static.items()), tuple(mask),
+                        node.float_out, tuple(targets), taps))  # fmt: skip
+    # The sweep runs in reverse; PyTorch's error names the first stale node it meets.
+    entries.reverse()
+    nodes.reverse()
+    node_args.reverse()
+    if stale:
+        for node in nodes:
+            node.check_saved()
 
     for r in roots:
         node, idx = r._node, r._out_idx
@@ -143,19 +166,6 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
             plan.root_refs.append((pos[node], idx))
         else:
             plan.root_refs.append(None)
-
-    entries, nodes, node_args = plan.entries, plan.nodes, plan.node_args
-    for i in range(len(wired) - 1, -1, -1):
-        node, targets, mask, taps = wired[i]
-        args = node.args
-        if args is None or node.saved:
-            node.check_saved()
-        if node.hooks or node.retained or node.pre_hooks or node.post_hooks:
-            plan.has_hooks = True
-        nodes.append(node)
-        node_args.append(args)  # type: ignore[arg-type]  # None raised in check_saved
-        entries.append((i, node.op, tuple(node.static.items()), mask, node.float_out,
-                        targets, taps))  # fmt: skip
     plan.key = (tuple(entries), tuple(plan.root_refs), len(sources))
     return plan
 
