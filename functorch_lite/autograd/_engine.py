@@ -25,7 +25,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from .. import _config
+from .. import _config, _tensor
 from .._ops import _hooks as _post_hooks
 from .._tensor import Tensor
 from ._grad_mode import anomaly
@@ -436,7 +436,7 @@ def _seeds(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> list[
                 raise RuntimeError(NOT_SCALAR)
             g = jnp.ones(t._data.shape, t._data.dtype)
         elif isinstance(g, Tensor):
-            if tuple(g.shape) != tuple(t.shape):
+            if g._data.shape != t._data.shape:
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of "
                     f"{tuple(g.shape)} and output[{i}] has a shape of {tuple(t.shape)}."
@@ -459,11 +459,8 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     wanted = _as_list(inputs) or None
     plan, result = run_backward(outputs, seeds, wanted, retain_graph, create_graph)
     for src, g in zip(plan.sources, result):
-        if g is None or not isinstance(src, Tensor) or src._node is not None:
-            if isinstance(src, Tensor) and src._node is not None and g is not None:
-                _accumulate(src, g, create_graph)
-            continue
-        _accumulate(src, g, create_graph)
+        if g is not None and isinstance(src, Tensor):
+            _accumulate(src, g, create_graph)
 
 
 def _accumulate(leaf: Tensor, g: Any, create_graph: bool) -> None:
@@ -480,10 +477,14 @@ def _accumulate(leaf: Tensor, g: Any, create_graph: bool) -> None:
     else:
         if isinstance(g, Tensor):
             g = g._data
-        if g.dtype != leaf._data.dtype:
-            g = g.astype(leaf._data.dtype)
+        data = leaf._data
+        if g.dtype != data.dtype:
+            g = g.astype(data.dtype)
         if leaf._grad is None:
-            leaf.grad = Tensor(g)
+            if _tensor.observer is None and g.shape == data.shape:
+                leaf._grad = Tensor(g)  # what the ``grad`` setter would check and do
+            else:
+                leaf.grad = Tensor(g)
         else:
             leaf._grad._rebind(leaf._grad._data + g)
     if _post_hooks.HOOKS:  # Tensor.register_post_accumulate_grad_hook
