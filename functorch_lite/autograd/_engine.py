@@ -99,7 +99,7 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
         reached.add(node)
         for edge in node.edges:
             if edge is not None:
-                src = edge[0]
+                src, _ = edge
                 if src is not LEAF and src not in reached:
                     stack.append(src)
 
@@ -113,17 +113,16 @@ def _plan(roots: Sequence[Tensor], inputs: Sequence[Tensor] | None) -> _Plan:
         for edge in node.edges:
             target: Target = None
             if edge is not None:
-                src = edge[0]
+                src, x = edge  # (LEAF, leaf tensor) or (node, output index)
                 if src is LEAF:
-                    k = id(edge[1])
-                    target = source_pos.get(k)
+                    target = source_pos.get(id(x))
                     if target is None and collect_leaves:
-                        target = source_pos[k] = len(sources)
-                        sources.append(edge[1])
+                        target = source_pos[id(x)] = len(sources)
+                        sources.append(x)
                 else:
                     i = pos.get(src)
                     if i is not None:
-                        target = (i, edge[1])
+                        target = (i, x)
             targets.append(target)
             mask.append(target is not None)
         taps: tuple[Any, ...] = ()
