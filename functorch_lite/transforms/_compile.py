@@ -158,7 +158,11 @@ class CompiledFunction:
             program = self._trace(guard, args, kwargs, arrays)
             if program is None:
                 return self.fn(*args, **kwargs)
-        if grad_state.enabled and program.differentiable:
+        if (
+            grad_state.enabled
+            and program.recordable
+            and (program.differentiable or _requires_grad(args, kwargs))
+        ):
             return self._run_differentiable(program, args, kwargs)
         return program.run(arrays)
 
@@ -454,10 +458,11 @@ class CompiledFunction:
         program.out_static = info["out_static"]
         program.grad_none_out = info["grad_none_out"]  # type: ignore[attr-defined]
         program.donate = self.donate_state
-        program.differentiable = (
-            not any(w and t._requires_grad for t, w in zip(state, program.written))
-            and not slots
-            and any(t._requires_grad for t in state)
+        program.recordable = not slots and not any(
+            w and t._requires_grad for t, w in zip(state, program.written)
+        )
+        program.differentiable = program.recordable and any(
+            t._requires_grad for t in state
         )
         program.grad_in_state = info["grad_in_state"]
         program.out_slots = info["out_slots"]
@@ -473,6 +478,25 @@ class CompiledFunction:
         return program.run_recorded(
             [x for x in leaves if isinstance(x, (Tensor, jax.Array, jax.core.Tracer))]
         )
+
+
+def _requires_grad(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether an argument Tensor requires grad (its output then needs a grad_fn)."""
+    for a in args:
+        if isinstance(a, Tensor):
+            if a._requires_grad:
+                return True
+        elif isinstance(a, (list, tuple, dict)) and _requires_grad(
+            tuple(jax.tree_util.tree_leaves(a, is_leaf=_is_tensor)), {}
+        ):
+            return True
+    return bool(kwargs) and _requires_grad(
+        tuple(jax.tree_util.tree_leaves(kwargs, is_leaf=_is_tensor)), {}
+    )
+
+
+def _is_tensor(x: Any) -> bool:
+    return isinstance(x, Tensor)
 
 
 def _guard_diff(old: Any, new: Any) -> str:

@@ -122,7 +122,8 @@ class FastCall:
         self.program = program
         # A compiled forward whose outputs need a grad_fn goes through the autograd
         # recording path of CompiledFunction; the fast path returns plain values.
-        self.fast = not (program.differentiable and grad_state.enabled)
+        # (or may need one: a Tensor argument that requires grad)
+        self.fast = not (program.recordable and grad_state.enabled)
         self.arg_key = cf._arrays_and_key(args, kwargs)[1]
         # Positional Tensors only: the arguments are checked without flattening.
         self.tensors_only = not kwargs and self.arg_key[2] == TENSORS_ONLY

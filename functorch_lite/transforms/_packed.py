@@ -87,7 +87,34 @@ def _pending_class(cls: type) -> type:
                  "__doc__": cls.__doc__}  # fmt: skip
         pending = _PENDING[cls] = type(cls.__name__, (cls,), attrs)
         _PLAIN[pending] = cls
+        # JAX looks pytree nodes up by exact type: flatten as the plain class does
+        # (reading the array) and rebuild a plain instance.
+        jax.tree_util.register_pytree_node(
+            pending, _flatten_pending, _unflatten_pending
+        )
     return pending
+
+
+def _flatten_pending(t: Tensor) -> tuple[tuple[Any], Any]:
+    data = t._data  # cuts the buffer; ``t`` is plain from here on
+    return (data,), _plain_node(type(t), t._requires_grad)
+
+
+def _unflatten_pending(node: Any, children: Any) -> Any:
+    return jax.tree_util.tree_unflatten(node, children)
+
+
+_NODES: dict[tuple[type[Tensor], bool], Any] = {}
+
+
+def _plain_node(cls: type[Tensor], requires_grad: bool) -> Any:
+    """The one-node treedef of a ``cls`` Tensor: its registered unflatten rebuilds it."""
+    node = _NODES.get((cls, requires_grad))
+    if node is None:
+        template = cls.__new__(cls)
+        Tensor.__init__(template, np.zeros((), np.float32), requires_grad)
+        node = _NODES[cls, requires_grad] = jax.tree_util.tree_structure(template)
+    return node
 
 
 def packable(tensors: list[Tensor]) -> bool:

@@ -41,7 +41,7 @@ class _Program:
 
     __slots__ = ("jitted", "state", "written", "grad_slots", "grad_none", "out_tree",
                  "out_static", "donate", "grad_none_out", "jit_fn",
-                 "example_args", "differentiable", "op", "written_in", "read_in",
+                 "example_args", "differentiable", "recordable", "op", "written_in", "read_in",
                  "grad_in_state", "grad_plan", "grad_objects", "single", "recycling",
                  "in_slots", "out_slots", "written_first", "written_alias", "packing")  # fmt: skip
 
@@ -62,6 +62,10 @@ class _Program:
         #: True when the program updates no tensor that requires grad and runs no
         #: backward (a compiled forward): calls then record ONE autograd node.
         self.differentiable = False
+        #: True when calls may run as one recorded autograd op (the program writes no
+        #: grad-requiring Tensor and no ``.grad``): done when state or an argument
+        #: requires grad.
+        self.recordable = False
         self.op: Any = None
         #: Written state tensors (donated inputs) and read-only state tensors.
         self.written_in: list[Tensor] = []

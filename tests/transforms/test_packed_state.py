@@ -11,6 +11,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -203,3 +204,23 @@ def test_a_blind_internal_write_is_not_lost() -> None:
         step(x, y)
         snaps[compiled] = _snapshot(model, opt)
     _assert_close(snaps[False], snaps[True])
+
+
+def test_pending_tensors_are_pytrees_and_arguments_like_plain_ones() -> None:
+    model, opt, x, y = _setup()
+    step = _step_fn(model, opt, True)
+    for _ in range(3):
+        step(x, y)
+    weight, bias = model[0].weight, model[0].bias
+    step(x, y)
+    assert type(weight) is not torch.nn.Parameter  # pending on the packed buffer
+    leaves, treedef = jax.tree_util.tree_flatten({"w": weight})
+    assert len(leaves) == 1 and isinstance(leaves[0], jax.Array)
+    rebuilt = jax.tree_util.tree_unflatten(treedef, leaves)["w"]
+    assert isinstance(rebuilt, torch.nn.Parameter)
+    np.testing.assert_array_equal(np.array(rebuilt), np.array(weight))
+    step(x, y)  # pending again: now as an argument of another compiled function
+    double = torch.compile(lambda t: t * 2)
+    for _ in range(3):
+        np.testing.assert_allclose(np.array(double(bias)), 2 * np.array(bias))
+        step(x, y)
