@@ -161,7 +161,7 @@ class CompiledFunction:
         if (
             grad_state.enabled
             and program.recordable
-            and (program.differentiable or _requires_grad(args, kwargs))
+            and (program.differentiable or requires_grad(args, kwargs))
         ):
             return self._run_differentiable(program, args, kwargs)
         return program.run(arrays)
@@ -480,17 +480,17 @@ class CompiledFunction:
         )
 
 
-def _requires_grad(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+def requires_grad(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     """Whether an argument Tensor requires grad (its output then needs a grad_fn)."""
     for a in args:
         if isinstance(a, Tensor):
             if a._requires_grad:
                 return True
-        elif isinstance(a, (list, tuple, dict)) and _requires_grad(
+        elif isinstance(a, (list, tuple, dict)) and requires_grad(
             tuple(jax.tree_util.tree_leaves(a, is_leaf=_is_tensor)), {}
         ):
             return True
-    return bool(kwargs) and _requires_grad(
+    return bool(kwargs) and requires_grad(
         tuple(jax.tree_util.tree_leaves(kwargs, is_leaf=_is_tensor)), {}
     )
 

@@ -26,6 +26,7 @@ def argument_guard(
     flags: list[Any],
     grad_enabled: bool,
     program: _Program,
+    no_grad_args: bool = False,
 ) -> Callable[[tuple[Any, ...], dict[str, Any]], list[Any] | None]:
     """``check(args, kwargs)``: the argument arrays if the call matches, else None.
 
@@ -37,6 +38,8 @@ def argument_guard(
         program: the bound program; its state layout (``_Program.layout_holds``:
             each ``.grad`` slot holds the traced Tensor, shared arrays stay shared)
             is checked too.
+        no_grad_args: also require that no argument requires grad (a compiled
+            forward must then record its call as an autograd op instead).
     """
     n = len(signature)
     names: dict[str, Any] = {"Tensor": Tensor, "grad_state": grad_state,
@@ -48,6 +51,9 @@ def argument_guard(
         lines.append(f"    {unpack}{',' if n == 1 else ''} = args")
         types = " or ".join(f"type(a{i}) is not Tensor" for i in range(n))
         lines += [f"    if {types}:", "        return None"]
+        if no_grad_args:
+            grads = " or ".join(f"a{i}._requires_grad" for i in range(n))
+            lines += [f"    if {grads}:", "        return None"]
         lines += [f"    d{i} = a{i}._data" for i in range(n)]
         tests = []
         for i, (shape, dtype) in enumerate(signature):

@@ -38,7 +38,7 @@ import jax
 
 from .._tensor import Tensor
 from ..autograd._grad_mode import state as grad_state
-from ._compile import TENSORS_ONLY, CompiledFunction
+from ._compile import TENSORS_ONLY, CompiledFunction, requires_grad
 from ._guard_code import argument_guard
 from ._program import _Program
 
@@ -122,8 +122,9 @@ class FastCall:
         self.program = program
         # A compiled forward whose outputs need a grad_fn goes through the autograd
         # recording path of CompiledFunction; the fast path returns plain values.
-        # (or may need one: a Tensor argument that requires grad)
-        self.fast = not (program.recordable and grad_state.enabled)
+        self.fast = not (program.differentiable and grad_state.enabled)
+        # A Tensor argument that requires grad needs that path too (checked per call).
+        self.check_args_grad = program.recordable and grad_state.enabled
         self.arg_key = cf._arrays_and_key(args, kwargs)[1]
         # Positional Tensors only: the arguments are checked without flattening.
         self.tensors_only = not kwargs and self.arg_key[2] == TENSORS_ONLY
@@ -137,8 +138,13 @@ class FastCall:
         # one generated function; anything else takes the general path below.
         self.check = (
             argument_guard(
-                self.signature, self.guards, self.flags, self.grad_enabled, program
-            )
+                self.signature,
+                self.guards,
+                self.flags,
+                self.grad_enabled,
+                program,
+                self.check_args_grad,
+            )  # fmt: skip
             if self.tensors_only and self.fast
             else None
         )
@@ -190,8 +196,8 @@ class FastCall:
         arrays = self._arrays(args, kwargs)
         if arrays is None or not self._guards_hold():
             return self._slow(args, kwargs)
-        if not self.fast:  # a differentiable forward: one autograd node per call
-            return cf(*args, **kwargs)
+        if not self.fast or (self.check_args_grad and requires_grad(args, kwargs)):
+            return cf(*args, **kwargs)  # a differentiable forward: one autograd node
         for sync in self.syncs:
             sync()
         return self._run(program, arrays)

@@ -43,4 +43,23 @@ def test_argument_grads_every_call_match_pytorch(mode: str | None) -> None:
     with torch.no_grad():
         assert f((ts[1], ts[2]), ts[0]).grad_fn is None
     plain = [t.detach() for t in ts]
-    assert f((plain[1], plain[2]), plain[0]).grad_fn is None
+    for _ in range(3):  # plain arguments take reduce-overhead's fast path...
+        assert f((plain[1], plain[2]), plain[0]).grad_fn is None
+    assert f((ts[1], ts[2]), ts[0]).grad_fn is not None  # ...and this one does not
+
+
+@pytest.mark.parametrize("mode", [None, "reduce-overhead"])
+def test_positional_tensor_arguments_switching_requires_grad(mode: str | None) -> None:
+    a = np.linspace(-1, 1, 5, dtype=np.float32)
+    ref = pt.tensor(a, requires_grad=True)
+    (ref * 3).tanh().sum().backward()
+    f = torch.compile(lambda t: (t * 3).tanh(), mode=mode)
+    plain, tracked = torch.tensor(a), torch.tensor(a).requires_grad_()
+    for call in range(3):
+        assert f(plain).grad_fn is None
+        tracked.grad = None
+        out = f(tracked)
+        assert out.grad_fn is not None, f"call {call}"
+        out.sum().backward()
+        np.testing.assert_allclose(np.array(tracked.grad), ref.grad.numpy(),
+                                   rtol=1e-5, atol=1e-6)  # fmt: skip
