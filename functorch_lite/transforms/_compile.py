@@ -31,9 +31,8 @@ import jax
 from .. import _config
 from .._tensor import Tensor, TracedValueError
 from ..autograd._grad_mode import state as grad_state
-from . import _packed
 from ._disable import disable
-from ._packed import Packing, materialize, packable, state_bytes
+from ._packed import materialize, packed_executable
 from ._program import _Program, unique_by_identity
 from ._state import MissedState, Recorder, observing
 
@@ -292,25 +291,21 @@ class CompiledFunction:
         """
         written, read, arrays = example
         traced = jitted.trace(written, read, arrays)
-        avals = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in written]
-        new_avals = traced.out_info[0]
-        if (
-            self.dynamic  # compiled per shape from the symbolic export instead
-            or not avals
-            or info["out_slots"] != program.in_slots
-            or [(a.shape, a.dtype) for a in new_avals]
-            != [(a.shape, a.dtype) for a in avals]
-            or state_bytes(avals) > _packed.PACK_STATE_BYTES
-            or not packable([t for t, w in zip(program.state, program.written) if w])
-        ):
-            if not self.dynamic:
-                traced.lower().compile()
+        if self.dynamic:  # compiled per shape from the symbolic export instead
             return jitted
-        packing = program.packing = Packing(avals)
-        donate = (0,) if self.donate_state else ()
-        packed = jax.jit(packing.wrap(jitted), donate_argnums=donate,
-                         keep_unused=True, compiler_options=options)  # fmt: skip
-        packed.lower(packing.pack_now(written), read, arrays).compile()
+        found = packed_executable(
+            jitted,
+            traced,
+            example,
+            [t for t, w in zip(program.state, program.written) if w],
+            info["out_slots"] == program.in_slots,
+            self.donate_state,
+            options,
+        )
+        if found is None:
+            traced.lower().compile()
+            return jitted
+        packed, program.packing = found
         return packed
 
     def _note_trace(self, guard: Any) -> None:

@@ -33,10 +33,9 @@ from .._tensor import Tensor
 __all__ = [
     "PACK_STATE_BYTES",
     "Packing",
-    "packable",
     "materialize",
+    "packed_executable",
     "raw_data",
-    "state_bytes",
 ]
 
 #: Written state at most this large (bytes, all arrays) is packed.
@@ -262,3 +261,45 @@ class Packing:
 def state_bytes(avals: list[Any]) -> int:
     """Total bytes of arrays with these shapes and dtypes."""
     return sum(math.prod(a.shape) * np.dtype(a.dtype).itemsize for a in avals)
+
+
+def packed_executable(
+    jitted: Any,
+    traced: Any,
+    example: tuple[list[Any], list[Any], list[Any]],
+    written_tensors: list[Tensor],
+    same_layout: bool,
+    donate: bool,
+    options: Any,
+) -> tuple[Any, Packing] | None:
+    """``jitted`` (a traced step) compiled to take and return its state packed.
+
+    Args:
+        jitted: the ``jax.jit`` of ``program_fn(written, read, args)``.
+        traced: its trace at ``example`` (written, read and argument arrays).
+        written_tensors: the Tensors holding the written arrays.
+        same_layout: the new state's distinct arrays are the old one's, in order.
+        donate: donate the packed input buffers.
+        options: XLA compiler options.
+
+    Returns:
+        The executable and its ``Packing``, or None when the state is large, not
+        plain Tensors, or its new layout differs from the old one.
+    """
+    written, read, arrays = example
+    avals = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in written]
+    new_avals = traced.out_info[0]
+    if (
+        not avals
+        or not same_layout
+        or [(a.shape, a.dtype) for a in new_avals]
+        != [(a.shape, a.dtype) for a in avals]
+        or state_bytes(avals) > PACK_STATE_BYTES
+        or not packable(written_tensors)
+    ):
+        return None
+    packing = Packing(avals)
+    packed = jax.jit(packing.wrap(jitted), donate_argnums=(0,) if donate else (),
+                     keep_unused=True, compiler_options=options)  # fmt: skip
+    packed.lower(packing.pack_now(written), read, arrays).compile()
+    return packed, packing
