@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import functorch_lite as torch
+from _train import train_step
 from functorch_lite.nn.utils import clip_grad_norm_
 
 RTOL, ATOL = 1e-5, 1e-6
@@ -98,14 +99,7 @@ def test_scheduler_changes_lr_without_recompiling() -> None:
         model, opt, crit = _setup()
         sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
         x, y = _data()
-
-        def step(x: Any, y: Any) -> Any:
-            opt.zero_grad()
-            loss = crit(model(x), y)
-            loss.backward()
-            opt.step()
-            return loss
-
+        step = train_step(model, opt, crit)
         fn = torch.compile(step) if compiled else step
         for _ in range(8):
             fn(x, y)
@@ -229,15 +223,7 @@ def test_modes_give_the_same_numbers_and_unknown_modes_raise() -> None:
     for mode in (None, "reduce-overhead", "max-autotune"):
         model, opt, crit = _setup()
         x, y = _data()
-
-        def step(x: Any, y: Any) -> Any:
-            opt.zero_grad()
-            loss = crit(model(x), y)
-            loss.backward()
-            opt.step()
-            return loss
-
-        f = torch.compile(step, mode=mode)
+        f = torch.compile(train_step(model, opt, crit), mode=mode)
         for _ in range(5):
             f(x, y)
         results[mode] = _params(model)

@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from _train import train_step
 
 import functorch_lite as torch
 from functorch_lite.transforms import _packed
@@ -35,15 +36,7 @@ def _setup(seed: int = 0) -> tuple[Any, Any, Any, Any]:
 
 
 def _step_fn(model: Any, opt: Any, compiled: bool, **kw: Any) -> Callable[..., Any]:
-    crit = torch.nn.CrossEntropyLoss()
-
-    def step(x: Any, y: Any) -> Any:
-        opt.zero_grad()
-        loss = crit(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-
+    step = train_step(model, opt)
     return torch.compile(step, **kw) if compiled else step
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from _train import train_step
 
 import functorch_lite as torch
 
@@ -22,15 +23,7 @@ def _setup() -> tuple[Any, Any, Any]:
         torch.nn.Linear(6, 8), torch.nn.Dropout(0.0), torch.nn.Linear(8, 3)
     )
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    crit = torch.nn.CrossEntropyLoss()
-
-    def step(x: Any, y: Any) -> Any:
-        opt.zero_grad()
-        loss = crit(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-
+    step = train_step(model, opt)
     return model, opt, step
 
 
