@@ -8,9 +8,9 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from _train import train_step
 
 import functorch_lite as torch
-from _train import train_step
 from functorch_lite.nn.utils import clip_grad_norm_
 
 RTOL, ATOL = 1e-5, 1e-6
