@@ -32,14 +32,20 @@ def chain(x, w, lib_tanh, lib_matmul):
     return h
 
 
-def import_time(module: str) -> float:
-    code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
-    best = float("inf")
-    for _ in range(5):
-        out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        best = min(best, float(out.stdout.strip()))
+def import_times(modules: list[str], rounds: int = 7) -> dict[str, float]:
+    """Best fresh-process import time of each module, the processes alternated.
+
+    Timing one module's runs after the other's compares different load levels;
+    alternating them lets both see the same quiet moments.
+    """
+    best = {m: float("inf") for m in modules}
+    for _ in range(rounds):
+        for module in modules:
+            code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+            out = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            )
+            best[module] = min(best[module], float(out.stdout.strip()))
     return best
 
 
@@ -118,8 +124,8 @@ def main() -> None:
         f"{fmt_us(parts['step'] - parts['recorded'])}"
     )
 
-    t_imp_f = import_time("functorch_lite")
-    t_imp_j = import_time("jax")
+    imports = import_times(["functorch_lite", "jax"])
+    t_imp_f, t_imp_j = imports["functorch_lite"], imports["jax"]
     print(
         f"{'import':<34} functorch_lite {t_imp_f * 1e3:7.1f} ms | jax {t_imp_j * 1e3:7.1f} ms (ratio {t_imp_f / t_imp_j:5.2f}x)"
     )  # noqa: E501

@@ -72,12 +72,8 @@ class Op:
     ) -> None:
         self.name = name
         self.fn = fn
-        static = [
-            p.name
-            for p in inspect.signature(fn).parameters.values()
-            if p.kind is inspect.Parameter.KEYWORD_ONLY
-        ]
-        self.jitted = jax.jit(fn, static_argnames=static) if jit else fn
+        # Made on first use: ~280 ops are defined at import, most never called.
+        self.jitted = _FirstJit(self) if jit else fn
         self.jit = jit
         self.backward_name = backward_name or f"{_camel(name)}Backward0"
         self.n_out = n_out
@@ -89,6 +85,26 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name})"
+
+
+class _FirstJit:
+    """An op's ``jitted`` until its first eager call: builds the ``jax.jit`` (static
+    arguments are ``fn``'s keyword-only parameters), installs it, and runs it."""
+
+    __slots__ = ("op",)
+
+    def __init__(self, op: Op) -> None:
+        self.op = op
+
+    def __call__(self, *args: Any, **static: Any) -> Any:
+        fn = self.op.fn
+        names = [
+            p.name
+            for p in inspect.signature(fn).parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        ]
+        self.op.jitted = jax.jit(fn, static_argnames=names)
+        return self.op.jitted(*args, **static)
 
 
 def is_tracer(x: Any) -> bool:
