@@ -184,15 +184,33 @@ def add(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
 def sub(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
         out: Tensor | None = None) -> Tensor:  # fmt: skip
     """``torch.sub``: ``input - alpha * other``."""
-    if isinstance(input, Tensor) and input._data.dtype.kind == "b":
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with a bool tensor is not supported. "
-            "If you are trying to invert a mask, use the `~` or `logical_not()` "
-            "operator instead."
-        )
+    a_bool, b_bool = _bool_operand(input), _bool_operand(other)
+    if a_bool or b_bool:
+        _check_bool_sub(input, other, a_bool, b_bool)
     if alpha == 1:
         return _sub_plain(input, other, out=out)
     return _alpha_op(_sub_kernel, input, other, alpha, out)
+
+
+def _bool_operand(x: Any) -> bool:
+    if isinstance(x, Tensor):
+        return bool(x._data.dtype.kind == "b")
+    return type(x) is bool
+
+
+def _check_bool_sub(input: Any, other: Any, a_bool: bool, b_bool: bool) -> None:
+    """PyTorch refuses ``-`` with a bool operand (a bool tensor or a Python bool, as
+    in ``t - True``), naming the operator to use instead."""
+    if a_bool and b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    raise RuntimeError(
+        "Subtraction, the `-` operator, with a bool tensor is not supported. "
+        "If you are trying to invert a mask, use the `~` or `logical_not()` "
+        "operator instead."
+    )
 
 
 subtract = register(sub, method="subtract", inplace="subtract_")
