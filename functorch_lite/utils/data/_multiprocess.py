@@ -10,10 +10,12 @@ Batches arrive as NumPy-level structures (see ``_worker``) and become Tensors he
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import queue
 import time
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from ._collate import to_tensors
@@ -26,6 +28,26 @@ from ._worker import (
     ResumeIteration,
     worker_loop,
 )
+
+
+@contextlib.contextmanager
+def _frozen_heap(forking: bool) -> Iterator[None]:
+    """Fork with the parent's objects frozen, so the child's GC never collects them.
+
+    Garbage the parent has not collected yet (cycles holding ``jax.Array``s, say) is
+    copied into a forked worker; collecting it there would run buffer destructors
+    that call into XLA, whose locks may have been held by one of the parent's threads
+    at the fork — a deadlock. ``gc.freeze()`` before ``fork()`` is the remedy Python's
+    ``gc`` documentation gives; the parent unfreezes right after.
+    """
+    if not forking:
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class MultiProcessingDataLoaderIter(BaseDataLoaderIter):
@@ -64,7 +86,7 @@ class MultiProcessingDataLoaderIter(BaseDataLoaderIter):
                 ),
                 daemon=True,
             )
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _frozen_heap(jax_free):
                 # JAX warns on every fork; our forked workers never run JAX.
                 warnings.filterwarnings("ignore", message=r"os\.fork\(\) was called")
                 w.start()
