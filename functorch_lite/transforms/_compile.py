@@ -32,6 +32,7 @@ from .. import _config
 from .._tensor import Tensor, TracedValueError
 from ..autograd._grad_mode import state as grad_state
 from ._disable import disable
+from ._functionalize import is_tensor
 from ._packed import materialize, packed_executable
 from ._program import _Program, unique_by_identity
 from ._state import MissedState, Recorder, observing
@@ -298,7 +299,8 @@ class CompiledFunction:
             traced,
             example,
             [t for t, w in zip(program.state, program.written) if w],
-            info["out_slots"] == program.in_slots,
+            program.in_slots,
+            info["out_slots"],
             self.donate_state,
             options,
         )
@@ -477,21 +479,8 @@ class CompiledFunction:
 
 def requires_grad(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     """Whether an argument Tensor requires grad (its output then needs a grad_fn)."""
-    for a in args:
-        if isinstance(a, Tensor):
-            if a._requires_grad:
-                return True
-        elif isinstance(a, (list, tuple, dict)) and requires_grad(
-            tuple(jax.tree_util.tree_leaves(a, is_leaf=_is_tensor)), {}
-        ):
-            return True
-    return bool(kwargs) and requires_grad(
-        tuple(jax.tree_util.tree_leaves(kwargs, is_leaf=_is_tensor)), {}
-    )
-
-
-def _is_tensor(x: Any) -> bool:
-    return isinstance(x, Tensor)
+    leaves = jax.tree_util.tree_leaves((args, kwargs), is_leaf=is_tensor)
+    return any(isinstance(x, Tensor) and x._requires_grad for x in leaves)
 
 
 def _guard_diff(old: Any, new: Any) -> str:

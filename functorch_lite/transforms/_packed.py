@@ -145,9 +145,12 @@ class Packing:
     Args:
         avals: shape and dtype of each distinct written array (the program's inputs
             and, in the same order, its outputs).
+        tensors: the written Tensors.
+        slots: per written Tensor, the index of its distinct array.
     """
 
-    def __init__(self, avals: list[Any]) -> None:
+    def __init__(self, avals: list[Any], tensors: list[Tensor],
+                 slots: list[int]) -> None:  # fmt: skip
         dtypes: list[Any] = []
         for a in avals:
             if a.dtype not in dtypes:
@@ -168,10 +171,10 @@ class Packing:
         #: wrote one since the last call (reads and writes go through the pending
         #: class's ``_data``, which clears this), so the next call skips all checks.
         self.clean = False
-        self._steady = False
-        #: Written Tensors with their output slot and pending class.
-        self.tensors: list[tuple[Tensor, int, type]] = []
-        self.plain_tensors: list[Tensor] = []  # the same Tensors, for the hot loop
+        self.tensors = tensors
+        #: Per written Tensor: its record and its pending class.
+        self.pending = [(self.records[slot], _pending_class(type(t)))
+                        for slot, t in zip(slots, tensors, strict=True)]  # fmt: skip
         self._pack = jax.jit(self.pack)
         self._unpack = jax.jit(self.unpack)
 
@@ -209,7 +212,6 @@ class Packing:
         """The packed input: the last output when the state is as written, else packed
         anew from the Tensors' current arrays."""
         buffers = self.buffers
-        self._steady = self.clean
         if self.clean:
             return buffers  # type: ignore[return-value]
         if buffers is not None:
@@ -222,25 +224,18 @@ class Packing:
                 return buffers
         return self.pack_now([t._data for t in written_first])
 
-    def write_back(self, buffers: list[Any], written_in: list[Tensor],
-                   out_slots: list[int]) -> None:  # fmt: skip
+    def write_back(self, buffers: list[Any]) -> None:
         """Make every written Tensor pending on the new packed output."""
         self.buffers, self.arrays = buffers, None
-        tensors = self.tensors
-        if self._steady:  # each still holds its record: only versions advance
-            for t in self.plain_tensors:
+        if self.clean:  # each still holds its record: only versions advance
+            for t in self.tensors:
                 t._version += 1
             return
-        records = self.records
-        if not tensors:
-            tensors[:] = [(t, slot, _pending_class(type(t)))
-                          for t, slot in zip(written_in, out_slots)]  # fmt: skip
-            self.plain_tensors = list(written_in)
-        for t, slot, pending in tensors:
+        for t, (record, pending) in zip(self.tensors, self.pending):
             old = _SLOT.__get__(t)
             if type(old) is _Pending and old.packing is not self:
                 old.packing.clean = False  # taken over from another program
-            _SLOT.__set__(t, records[slot])
+            _SLOT.__set__(t, record)
             t.__class__ = pending
             t._version += 1
         self.clean = True
@@ -251,10 +246,9 @@ class Packing:
         self.clean = False
         with jax.ensure_compile_time_eval():  # eager even when read inside a trace
             arrays = self.arrays = self._unpack(self.buffers)
-        records = self.records
-        for t, slot, _ in self.tensors:
-            if _SLOT.__get__(t) is records[slot]:
-                _SLOT.__set__(t, arrays[slot])
+        for t, (record, _) in zip(self.tensors, self.pending):
+            if _SLOT.__get__(t) is record:
+                _SLOT.__set__(t, arrays[record.index])
                 t.__class__ = _PLAIN[type(t)]
 
 
@@ -268,7 +262,8 @@ def packed_executable(
     traced: Any,
     example: tuple[list[Any], list[Any], list[Any]],
     written_tensors: list[Tensor],
-    same_layout: bool,
+    in_slots: list[int],
+    out_slots: list[int],
     donate: bool,
     options: Any,
 ) -> tuple[Any, Packing] | None:
@@ -278,7 +273,8 @@ def packed_executable(
         jitted: the ``jax.jit`` of ``program_fn(written, read, args)``.
         traced: its trace at ``example`` (written, read and argument arrays).
         written_tensors: the Tensors holding the written arrays.
-        same_layout: the new state's distinct arrays are the old one's, in order.
+        in_slots, out_slots: per written Tensor, the index of its distinct input
+            and output array (packing needs them equal: one layout both ways).
         donate: donate the packed input buffers.
         options: XLA compiler options.
 
@@ -291,14 +287,14 @@ def packed_executable(
     new_avals = traced.out_info[0]
     if (
         not avals
-        or not same_layout
+        or in_slots != out_slots
         or [(a.shape, a.dtype) for a in new_avals]
         != [(a.shape, a.dtype) for a in avals]
         or state_bytes(avals) > PACK_STATE_BYTES
         or not packable(written_tensors)
     ):
         return None
-    packing = Packing(avals)
+    packing = Packing(avals, written_tensors, out_slots)
     packed = jax.jit(packing.wrap(jitted), donate_argnums=(0,) if donate else (),
                      keep_unused=True, compiler_options=options)  # fmt: skip
     packed.lower(packing.pack_now(written), read, arrays).compile()

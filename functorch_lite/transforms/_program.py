@@ -169,7 +169,7 @@ class _Program:
                 arrays,
                 *extra,
             )
-            packing.write_back(new_buffers, self.written_in, self.out_slots)
+            packing.write_back(new_buffers)
             return self._finish(grads, out)
         written = [t._data for t in self.written_first]
         if self.donate and len(set(map(id, written))) != len(written):
