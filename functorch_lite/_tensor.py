@@ -187,7 +187,7 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
-        if value is not None and tuple(value.shape) != tuple(self.shape):
+        if value is not None and value._data.shape != self._data.shape:
             raise RuntimeError(
                 f"assigned grad has data of a different size: expected "
                 f"{tuple(self.shape)}, got {tuple(value.shape)}"

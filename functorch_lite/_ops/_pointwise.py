@@ -186,7 +186,7 @@ def sub(input: TensorOrNumber, other: TensorOrNumber, *, alpha: Number = 1,
     """``torch.sub``: ``input - alpha * other``."""
     a_bool, b_bool = _bool_operand(input), _bool_operand(other)
     if a_bool or b_bool:
-        _check_bool_sub(input, other, a_bool, b_bool)
+        raise _bool_sub_error(both=a_bool and b_bool)
     if alpha == 1:
         return _sub_plain(input, other, out=out)
     return _alpha_op(_sub_kernel, input, other, alpha, out)
@@ -198,15 +198,15 @@ def _bool_operand(x: Any) -> bool:
     return type(x) is bool
 
 
-def _check_bool_sub(input: Any, other: Any, a_bool: bool, b_bool: bool) -> None:
-    """PyTorch refuses ``-`` with a bool operand (a bool tensor or a Python bool, as
-    in ``t - True``), naming the operator to use instead."""
-    if a_bool and b_bool:
-        raise RuntimeError(
+def _bool_sub_error(both: bool) -> RuntimeError:
+    """PyTorch's error for ``-`` with a bool operand (a bool tensor or a Python bool,
+    as in ``t - True``), naming the operator to use instead."""
+    if both:
+        return RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
             "Use the `^` or `logical_xor()` operator instead."
         )
-    raise RuntimeError(
+    return RuntimeError(
         "Subtraction, the `-` operator, with a bool tensor is not supported. "
         "If you are trying to invert a mask, use the `~` or `logical_not()` "
         "operator instead."

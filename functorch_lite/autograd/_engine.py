@@ -25,7 +25,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from .. import _config, _tensor
+from .. import _config
 from .._ops import _hooks as _post_hooks
 from .._tensor import Tensor
 from ._grad_mode import anomaly
@@ -480,10 +480,7 @@ def _accumulate(leaf: Tensor, g: Any, create_graph: bool) -> None:
         if g.dtype != data.dtype:
             g = g.astype(data.dtype)
         if leaf._grad is None:
-            if _tensor.observer is None and g.shape == data.shape:
-                leaf._grad = Tensor(g)  # what the ``grad`` setter would check and do
-            else:
-                leaf.grad = Tensor(g)
+            leaf.grad = Tensor(g)
         else:
             leaf._grad._rebind(leaf._grad._data + g)
     if _post_hooks.HOOKS:  # Tensor.register_post_accumulate_grad_hook
